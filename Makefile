@@ -1,0 +1,21 @@
+# Developer entry points. Each target finds its own Python and makes its own virtual environments
+# under .venv/, so a clone in any folder works with nothing installed but python3 and git.
+PYTHON ?= $(shell command -v python3 2>/dev/null || command -v python 2>/dev/null)
+CORES ?= 2.21,2.19
+
+.PHONY: test sanity units integration demo bench clean
+
+test:  ## sanity, units and integration on every core in CORES
+	$(PYTHON) tests/tools/testenv.py --cores $(CORES) test
+
+sanity:
+	$(PYTHON) tests/tools/testenv.py --cores $(CORES) sanity
+
+units:
+	$(PYTHON) tests/tools/testenv.py --cores $(CORES) units
+
+integration:
+	$(PYTHON) tests/tools/testenv.py --cores $(CORES) integration
+
+clean:
+	rm -rf .build .venv tests/output

@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn the server's job-session log items into one shape on every API version.
+
+v5 to v7 carry the status as a bracketed word at the start of ``title``; v8 drops ``title`` for
+``type`` and ``message``. Everything here is pure: no I/O, no Ansible.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+STATUSES = ('Success', 'Warning', 'Error', 'Running', 'Stop', 'Unknown')
+
+# Words seen in titles, v8 types and session statuses, compared lower-case without blanks.
+_STATUS_WORDS = {
+    'success': 'Success',
+    'succeeded': 'Success',
+    'warning': 'Warning',
+    'failed': 'Error',
+    'failure': 'Error',
+    'error': 'Error',
+    'running': 'Running',
+    'inprogress': 'Running',
+    'stop': 'Stop',
+    'stopped': 'Stop',
+}
+
+_TITLE_PREFIX = re.compile(r'^\s*\[([^\]]*)\]\s*')
+
+# 2021-02-26T01:00:00.1732347+03:00: seven fractional digits and a local offset are the norm.
+_TIMESTAMP = re.compile(
+    r'^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$',
+    re.IGNORECASE)
+_TICKS_PER_SECOND = 10000000
+
+
+def normalize_status(word):
+    """Map a status word (any case) to one of STATUSES; anything unrecognised is Unknown."""
+    if not word:
+        return 'Unknown'
+    return _STATUS_WORDS.get(re.sub(r'[\s_-]+', '', str(word)).lower(), 'Unknown')
+
+
+def parse_status_filter(words):
+    """Validate a user's status list; returns the set of normalised statuses or raises ValueError."""
+    wanted = set()
+    for word in words or ():
+        status = normalize_status(word)
+        if status == 'Unknown' and str(word).strip().lower() != 'unknown':
+            raise ValueError('status %r is not one of %s (any case; Failed and Succeeded are accepted too).'
+                             % (word, ', '.join(STATUSES)))
+        wanted.add(status)
+    return wanted
+
+
+def timestamp_ticks(value):
+    """A timestamp as 100-nanosecond ticks since the epoch (UTC), or None when it cannot be read.
+
+    Parsed by hand because datetime keeps only six fractional digits and Python 3.8 and 3.10
+    reject seven in fromisoformat. A timestamp with no offset is taken as UTC.
+    """
+    if not value or not isinstance(value, str):
+        return None
+    match = _TIMESTAMP.match(value.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        seconds = calendar.timegm((int(year), int(month), int(day), int(hour), int(minute), int(second)))
+    except (ValueError, OverflowError):
+        return None
+    ticks = seconds * _TICKS_PER_SECOND
+    if fraction:
+        ticks += int((fraction + '000000')[:7])
+    if zone and zone.upper() != 'Z':
+        sign = -1 if zone[0] == '-' else 1
+        digits = zone[1:].replace(':', '')
+        offset_minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
+        ticks -= sign * offset_minutes * 60 * _TICKS_PER_SECOND
+    return ticks
+
+
+def duration_seconds(start, end):
+    """Seconds from start to end as a float, or None when either is missing or unreadable."""
+    start_ticks = timestamp_ticks(start)
+    end_ticks = timestamp_ticks(end)
+    if start_ticks is None or end_ticks is None:
+        return None
+    return (end_ticks - start_ticks) / float(_TICKS_PER_SECOND)
+
+
+def normalize_log_item(item):
+    """One log item of any API version as the documented dict of eight keys."""
+    title = item.get('title')
+    if title is not None or 'type' not in item:
+        text = title or ''
+        match = _TITLE_PREFIX.match(text)
+        if match:
+            status = normalize_status(match.group(1))
+            message = text[match.end():]
+        else:
+            status = 'Unknown'
+            message = text
+    else:
+        kind = item.get('type')
+        message = item.get('message') or ''
+        status = normalize_status(kind)
+        title = '[%s] %s' % (kind, message) if kind else message
+    creation_time = item.get('creationTime')
+    end_time = item.get('endTime')
+    return {
+        'id': item.get('id'),
+        'usn': item.get('usn'),
+        'status': status,
+        'title': title,
+        'message': message,
+        'creation_time': creation_time,
+        'end_time': end_time,
+        'duration_seconds': duration_seconds(creation_time, end_time),
+    }
+
+
+class LogItemSummary:
+    """Counts and time bounds of the items that were kept, built one item at a time."""
+
+    def __init__(self):
+        self.total = 0
+        self.by_status = dict((status, 0) for status in STATUSES)
+        self._first = None
+        self._last = None
+
+    def add(self, log_item):
+        self.total += 1
+        self.by_status[log_item['status']] += 1
+        created = log_item['creation_time']
+        ended = log_item['end_time']
+        if created:
+            ticks = timestamp_ticks(created)
+            if ticks is not None and (self._first is None or ticks < self._first[0]):
+                self._first = (ticks, created)
+        if ended:
+            ticks = timestamp_ticks(ended)
+            if ticks is not None and (self._last is None or ticks > self._last[0]):
+                self._last = (ticks, ended)
+
+    def as_dict(self):
+        return {
+            'total': self.total,
+            'by_status': dict(self.by_status),
+            'first_creation_time': self._first[1] if self._first else None,
+            'last_end_time': self._last[1] if self._last else None,
+        }

@@ -1,0 +1,496 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one client of the VB365 REST API that every module of this collection uses.
+
+It owns the transport (TLS, timeouts, retries), authentication (login, token reuse, refresh on
+401), API version discovery and pagination. It knows nothing of AnsibleModule: callers pass plain
+settings and a warn callback, so the client can be tested and reused on its own.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import re
+import time
+
+try:
+    import requests
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised by the sanity import test
+    requests = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+from urllib.parse import urlsplit
+
+API_VERSIONS = ('v5', 'v6', 'v7', 'v8')
+API_VERSION_CHOICES = ('auto',) + API_VERSIONS
+DEFAULT_PORT = 4443
+MAX_PAGE_SIZE = 10000
+
+# Statuses worth another attempt for a request that is safe to repeat.
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+BACKOFF_BASE_SECONDS = 1.0
+BACKOFF_CAP_SECONDS = 30.0
+# A Retry-After longer than this is not waited for: the run fails and says what the server asked.
+RETRY_AFTER_CAP_SECONDS = 120.0
+ERROR_EXCERPT_CHARS = 200
+
+UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+
+
+class Vb365Error(Exception):
+    """Any failure talking to the server, with what a user needs to act on it.
+
+    ``kind`` is one of ``http``, ``tls``, ``connection``, ``timeout``, ``protocol`` or ``config``.
+    The message never holds a credential: requests carry secrets only in bodies and headers,
+    and neither is ever copied into an error.
+    """
+
+    def __init__(self, message, kind='http', status=None, method=None, path=None,
+                 server_message=None, error_code=None, attempts=1):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.status = status
+        self.method = method
+        self.path = path
+        self.server_message = server_message
+        self.error_code = error_code
+        self.attempts = attempts
+
+    def to_dict(self):
+        """The error's facts for a module's failure result."""
+        return {
+            'kind': self.kind,
+            'status': self.status,
+            'method': self.method,
+            'path': self.path,
+            'server_message': self.server_message,
+            'error_code': self.error_code,
+            'attempts': self.attempts,
+        }
+
+
+def is_uuid(value):
+    return isinstance(value, str) and bool(UUID_PATTERN.match(value))
+
+
+def parse_server(server, port=DEFAULT_PORT):
+    """Turn the ``server`` option into ``(base_url, is_plain_http)``.
+
+    ``server`` is a host name, an IP address, or ``https://host[:port]``; a port in the URL
+    wins over ``port``. Anything with a path, query, fragment, credentials or another scheme
+    is refused, because the client builds every path itself.
+    """
+    if not server or not str(server).strip():
+        raise Vb365Error('server is empty: give the host name or https://host[:port] of the VB365 REST API.',
+                         kind='config')
+    text = str(server).strip()
+    if '://' in text:
+        parts = urlsplit(text)
+        scheme = parts.scheme.lower()
+        if scheme not in ('https', 'http'):
+            raise Vb365Error("server %r uses the scheme %r: only https:// (or, with a warning, http://) is "
+                             "supported." % (text, parts.scheme), kind='config')
+        if parts.path not in ('', '/') or parts.query or parts.fragment:
+            raise Vb365Error("server %r must not carry a path, query or fragment: give only https://host[:port]; "
+                             "the collection adds /vN/... itself." % _without_userinfo(parts), kind='config')
+        if parts.username is not None or parts.password is not None:
+            raise Vb365Error('server must not carry credentials in the URL: use username and password.',
+                             kind='config')
+        try:
+            url_port = parts.port
+        except ValueError:
+            raise Vb365Error('server %r has an invalid port.' % text, kind='config')
+        host = parts.hostname
+        if not host:
+            raise Vb365Error('server %r names no host.' % text, kind='config')
+        use_port = url_port if url_port is not None else port
+    else:
+        scheme = 'https'
+        host = text
+        use_port = port
+        if host.startswith('[') and host.endswith(']'):
+            host = host[1:-1]
+        if re.search(r'[/?#@\s]', host):
+            raise Vb365Error("server %r is not a host name or address: give a host, an IP address or "
+                             "https://host[:port]." % text, kind='config')
+        if host.count(':') == 1:
+            raise Vb365Error("server %r looks like host:port: give the port with the port option or write "
+                             "https://%s." % (text, text), kind='config')
+    if not isinstance(use_port, int) or not 0 < use_port < 65536:
+        raise Vb365Error('port %r is out of range (1-65535).' % (use_port,), kind='config')
+    if ':' in host:
+        host = '[%s]' % host
+    return '%s://%s:%d' % (scheme, host, use_port), scheme == 'http'
+
+
+def _without_userinfo(parts):
+    netloc = parts.netloc.rsplit('@', 1)[-1]
+    return '%s://%s%s' % (parts.scheme, netloc, parts.path)
+
+
+def _retry_after_seconds(response):
+    """Seconds the server asked us to wait, or None. Accepts delta-seconds and HTTP dates."""
+    value = response.headers.get('Retry-After') if response is not None else None
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _server_error_details(response):
+    """(message, error_code) from an error response: JSON fields when there are some, else an excerpt."""
+    text = response.text or ''
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        parts = []
+        for key in ('message', 'error', 'error_description'):
+            value = body.get(key)
+            if value and str(value) not in parts:
+                parts.append(str(value))
+        error_code = body.get('errorCode')
+        if parts or error_code:
+            return '; '.join(parts) or None, error_code
+    if not text.strip():
+        return 'empty response body', None
+    # HTML from a proxy or load balancer: strip tags so the excerpt reads as text.
+    excerpt = re.sub(r'<[^>]+>', ' ', text)
+    excerpt = re.sub(r'\s+', ' ', excerpt).strip()
+    if len(excerpt) > ERROR_EXCERPT_CHARS:
+        excerpt = excerpt[:ERROR_EXCERPT_CHARS] + '...'
+    return 'non-JSON response: %s' % excerpt, None
+
+
+class Vb365Client:
+    """A session with one VB365 server: one login at most per run, pages on demand.
+
+    ``warn`` receives one line per retry or notable event; ``register_secret`` receives every
+    token the client obtains, so that a module can keep it out of its output.
+    """
+
+    def __init__(self, server, port=DEFAULT_PORT, username=None, password=None, access_token=None,
+                 refresh_token=None, api_version='auto', validate_certs=True, ca_path=None, timeout=30,
+                 retries=3, warn=None, register_secret=None, user_agent='vb365.backup'):
+        if not HAS_REQUESTS:
+            raise Vb365Error('The Python library requests is required: pip install requests.', kind='config')
+        self.base_url, plain_http = parse_server(server, port)
+        if api_version not in API_VERSION_CHOICES:
+            raise Vb365Error('api_version %r is not one of %s.' % (api_version, ', '.join(API_VERSION_CHOICES)),
+                             kind='config')
+        if not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise Vb365Error('timeout must be a positive number of seconds, not %r.' % (timeout,), kind='config')
+        if not isinstance(retries, int) or retries < 0:
+            raise Vb365Error('retries must be 0 or more, not %r.' % (retries,), kind='config')
+        self.username = username
+        self._password = password
+        self._access_token = access_token
+        self._refresh_token = refresh_token
+        self.requested_api_version = api_version
+        self._api_version = None if api_version == 'auto' else api_version
+        self.timeout = timeout
+        self.retries = retries
+        self._warn = warn or (lambda message: None)
+        self._register_secret = register_secret or (lambda secret: None)
+        self._sleep = time.sleep
+        # requests lets REQUESTS_CA_BUNDLE override Session.verify, so verify travels with each request.
+        self._verify = (ca_path or True) if validate_certs else False
+        self.login_count = 0
+        self.request_count = 0
+        self.token_response = None
+        self._session = requests.Session()
+        self._session.headers.update({'Accept': 'application/json', 'User-Agent': user_agent})
+        if plain_http:
+            self._warn('server %s uses plain http: the password and tokens cross the network unencrypted.'
+                       % self.base_url)
+        if not validate_certs:
+            self._warn('validate_certs is false: the server certificate is not checked. Prefer ca_path.')
+        for secret in (password, access_token, refresh_token):
+            if secret:
+                self._register_secret(secret)
+
+    # -- versions -----------------------------------------------------------------------------
+
+    @property
+    def api_version(self):
+        """The API version in use, probing the server once when it was set to auto."""
+        if self._api_version is None:
+            self._api_version = self._discover_api_version()
+        return self._api_version
+
+    @property
+    def known_api_version(self):
+        """The API version if it is already settled, without probing the server."""
+        return self._api_version
+
+    def _discover_api_version(self):
+        # An anonymous GET answers 401 on a version the server serves and 404 on one it does not.
+        # /ServiceInstance exists from v6; v5 has no such path, so /v5/JobSessions stands in.
+        probes = [('v8', '/v8/ServiceInstance'), ('v7', '/v7/ServiceInstance'),
+                  ('v6', '/v6/ServiceInstance'), ('v5', '/v5/JobSessions')]
+        for version, path in probes:
+            response = self._send('GET', path, authenticated=False, allowed=(200, 401, 403, 404, 405))
+            if response.status_code in (200, 401, 403):
+                return version
+        raise Vb365Error('No VB365 REST API version (v5 to v8) answered at %s: is this a Veeam Backup for '
+                         'Microsoft 365 REST endpoint? Check server and port, or set api_version.'
+                         % self.base_url, kind='http', status=404, method='GET', path='/v5/JobSessions')
+
+    # -- authentication -----------------------------------------------------------------------
+
+    @property
+    def access_token(self):
+        return self._access_token
+
+    @property
+    def refresh_token(self):
+        return self._refresh_token
+
+    def login(self):
+        """Obtain a token pair with the password, once; returns the server's token response."""
+        if not (self.username and self._password):
+            raise Vb365Error('No valid token and no username and password to log in with: give username and '
+                             'password, or a fresh access_token or refresh_token.', kind='http', status=401)
+        form = {'grant_type': 'password', 'username': self.username, 'password': self._password}
+        return self._token_request(form, 'password')
+
+    def refresh(self):
+        """Trade the refresh token for a new pair."""
+        if not self._refresh_token:
+            raise Vb365Error('No refresh token to refresh with.', kind='config')
+        form = {'grant_type': 'refresh_token', 'refresh_token': self._refresh_token}
+        return self._token_request(form, 'refresh token')
+
+    def _token_request(self, form, grant_name):
+        if self.api_version in ('v7', 'v8'):
+            # Without it v7+ also issue an antiforgery cookie that later refreshes would need.
+            form['disable_antiforgery_token'] = 'true'
+        path = '/%s/token' % self.api_version
+        try:
+            response = self._send('POST', path, authenticated=False, data=form)
+        except Vb365Error as exc:
+            if exc.status in (400, 401):
+                raise Vb365Error('Login to %s with the %s failed (HTTP %s): %s. Check the username and password, '
+                                 'or get a new token.' % (self.base_url, grant_name, exc.status,
+                                                          exc.server_message or 'no reason given'),
+                                 kind='http', status=exc.status, method='POST', path=path,
+                                 server_message=exc.server_message, error_code=exc.error_code,
+                                 attempts=exc.attempts)
+            if exc.status == 429:
+                raise Vb365Error('%s The server allows about 5 logins a minute: reuse one token across tasks '
+                                 '(vb365.backup.token) instead of logging in for each.' % exc.message,
+                                 kind='http', status=429, method='POST', path=path,
+                                 server_message=exc.server_message, attempts=exc.attempts)
+            raise
+        body = self._decode(response, 'POST', path)
+        token = body.get('access_token') if isinstance(body, dict) else None
+        if not token:
+            raise Vb365Error('The server answered POST %s without an access_token: is this a VB365 REST API?'
+                             % path, kind='protocol', status=response.status_code, method='POST', path=path)
+        self._access_token = token
+        self._register_secret(token)
+        if body.get('refresh_token'):
+            self._refresh_token = body['refresh_token']
+            self._register_secret(self._refresh_token)
+        self.login_count += 1
+        self.token_response = body
+        return body
+
+    def logout(self):
+        """End the token's server session where the version can (v7 and v8). Returns True if it did."""
+        if self.api_version not in ('v7', 'v8') or not self._access_token:
+            return False
+        self._send('POST', '/%s/token/logout' % self.api_version, authenticated=True, allowed=(200, 204))
+        return True
+
+    def _renew_token(self):
+        if self._refresh_token:
+            try:
+                self.refresh()
+                return
+            except Vb365Error as exc:
+                if not (self.username and self._password) or exc.status not in (400, 401):
+                    raise
+                self._warn('The refresh token was refused (HTTP %s); logging in with the password.' % exc.status)
+        self.login()
+
+    # -- requests -----------------------------------------------------------------------------
+
+    def get(self, path, params=None):
+        """GET an API path such as ``/JobSessions`` (version added here) and return its JSON body."""
+        full_path = '/%s/%s' % (self.api_version, path.lstrip('/'))
+        response = self._send('GET', full_path, params=params, authenticated=True)
+        return self._decode(response, 'GET', full_path)
+
+    def iter_pages(self, path, params=None, page_size=100, offset=0):
+        """Yield the ``results`` list of every page of a paged resource, by offset and limit.
+
+        Stops on an empty page, on a page shorter than the limit the server reported (it may
+        cap the one asked for), or on a page whose ``_links`` lack ``next``. Links are never
+        followed: v5 links are absolute and may name a host the client cannot reach, so the
+        next offset is computed from what was received. ``totalCount`` is never trusted.
+        """
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise Vb365Error('page_size must be between 1 and %d, not %r.' % (MAX_PAGE_SIZE, page_size),
+                             kind='config')
+        query = dict(params or {})
+        while True:
+            query['offset'] = offset
+            query['limit'] = page_size
+            page = self.get(path, params=query)
+            if isinstance(page, list):
+                # Some resources (Jobs before v8) are plain arrays, not pages.
+                yield page
+                return
+            if not isinstance(page, dict) or not isinstance(page.get('results'), list):
+                raise Vb365Error('GET %s did not return a page with results: is this a VB365 REST API?'
+                                 % self._display_path(path), kind='protocol', method='GET',
+                                 path=self._display_path(path))
+            results = page['results']
+            yield results
+            if not results:
+                return
+            reported_limit = page.get('limit')
+            if not isinstance(reported_limit, int) or reported_limit <= 0:
+                reported_limit = page_size
+            if len(results) < min(reported_limit, page_size):
+                return
+            links = page.get('_links')
+            if isinstance(links, dict) and 'next' not in links:
+                return
+            offset += len(results)
+
+    def _display_path(self, path):
+        return '/%s/%s' % (self._api_version or '?', path.lstrip('/'))
+
+    def _decode(self, response, method, path):
+        if response.status_code == 204 or not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError:
+            message, _code = _server_error_details(response)
+            raise Vb365Error('%s %s answered HTTP %s with a body that is not JSON (%s): a proxy may be in the way.'
+                             % (method, path, response.status_code, message), kind='protocol',
+                             status=response.status_code, method=method, path=path, server_message=message)
+
+    def _send(self, method, path, params=None, data=None, authenticated=True, allowed=(200, 201, 204)):
+        """Send one request with retries and, when authenticated, one token renewal on 401."""
+        renewed = False
+        if authenticated and not self._access_token:
+            self._renew_token()
+            renewed = True
+        while True:
+            response = self._send_with_retries(method, path, params, data, authenticated)
+            if response.status_code == 401 and authenticated and not renewed:
+                # An access token that expires mid-run costs one renewal, not the run.
+                self._warn('HTTP 401 on %s %s: the access token was refused; renewing it once.' % (method, path))
+                self._renew_token()
+                renewed = True
+                continue
+            if response.status_code in allowed:
+                return response
+            raise self._http_error(response, method, path)
+
+    def _send_with_retries(self, method, path, params, data, authenticated):
+        url = self.base_url + path
+        attempt = 0
+        while True:
+            attempt += 1
+            headers = {}
+            if authenticated:
+                headers['Authorization'] = 'Bearer %s' % self._access_token
+            self.request_count += 1
+            failure = None
+            try:
+                response = self._session.request(method, url, params=params, data=data, headers=headers,
+                                                 timeout=self.timeout, verify=self._verify)
+                # Without stream=True the body is read here, so a connection closed mid-body raises here too.
+                if response.status_code not in RETRY_STATUSES:
+                    return response
+                failure = 'HTTP %d' % response.status_code
+                kind = 'http'
+            except requests.exceptions.SSLError as exc:
+                raise Vb365Error('TLS failed for %s: %s. Give the server certificate\'s CA with ca_path, or, on a '
+                                 'network you trust, set validate_certs to false.'
+                                 % (self.base_url, _short_reason(exc)), kind='tls', method=method, path=path)
+            except requests.exceptions.Timeout:
+                response = None
+                failure = 'no answer within %s seconds' % self.timeout
+                kind = 'timeout'
+            except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                response = None
+                failure = 'connection failed (%s)' % _short_reason(exc)
+                kind = 'connection'
+            if attempt > self.retries:
+                if response is not None:
+                    return response
+                if kind == 'timeout':
+                    raise Vb365Error('%s %s%s: %s, after %d attempt(s). Raise timeout, or check the server and '
+                                     'the network.' % (method, self.base_url, path, failure, attempt),
+                                     kind='timeout', method=method, path=path, attempts=attempt)
+                raise Vb365Error('Could not reach %s for %s %s: %s, after %d attempt(s). Check server, port and '
+                                 'that the VB365 REST API service is running.'
+                                 % (self.base_url, method, path, failure, attempt),
+                                 kind='connection', method=method, path=path, attempts=attempt)
+            delay = self._backoff(attempt, response, method, path)
+            self._warn('%s %s: %s; retry %d of %d in %.1f s.' % (method, path, failure, attempt, self.retries,
+                                                                 delay))
+            self._sleep(delay)
+
+    def _backoff(self, attempt, response, method, path):
+        retry_after = _retry_after_seconds(response)
+        if retry_after is not None:
+            if retry_after > RETRY_AFTER_CAP_SECONDS:
+                raise self._http_error(response, method, path,
+                                       extra=' The server asked to wait %d seconds before trying again.'
+                                       % retry_after)
+            return retry_after
+        ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * (2 ** (attempt - 1)))
+        return ceiling * (0.5 + random.random() / 2)
+
+    def _http_error(self, response, method, path, extra=''):
+        status = response.status_code
+        server_message, error_code = _server_error_details(response)
+        advice = {
+            400: 'The server refused the request as invalid.',
+            401: 'Authentication failed: check username and password, or give a fresh access or refresh token.',
+            403: 'Access denied: the account lacks the right, or the REST API allows restore operators only.',
+            404: 'Not found.',
+            429: 'Too many requests: the server rate-limits this endpoint; wait and run again.',
+        }.get(status, 'The server failed to answer the request.' if status >= 500 else '')
+        message = 'HTTP %d on %s %s: %s' % (status, method, path, advice)
+        if server_message:
+            message += ' Server said: %s' % server_message
+        if error_code:
+            message += ' (errorCode %s)' % error_code
+        return Vb365Error(message + extra, kind='http', status=status, method=method, path=path,
+                          server_message=server_message, error_code=error_code)
+
+
+def _short_reason(exc):
+    """The innermost reason of a requests exception, without its nesting of wrapper texts."""
+    reason = exc
+    for _depth in range(5):
+        inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
+        if inner is None or inner is reason or isinstance(inner, str):
+            break
+        reason = inner
+    text = str(reason)
+    text = re.sub(r'^<[^>]+>:\s*', '', text)
+    return text[:ERROR_EXCERPT_CHARS]

@@ -1,0 +1,275 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run the collection's test suites from a clone in any folder: ``python3 tests/tools/testenv.py test``.
+
+For each ansible-core release under test it finds a suitable Python, makes a virtual environment
+in .venv/, stages the working tree as ansible_collections/vb365/backup in .build/ (ansible-test
+needs that path inside a git tree) and runs ansible-test there. Standard library only, so any
+python3 can start it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+VENVS = os.path.join(ROOT, '.venv')
+BUILD = os.path.join(ROOT, '.build')
+STAGE = os.path.join(BUILD, 'ansible_collections', 'vb365', 'backup')
+
+# Each core with the Pythons it runs on as a controller, preferred first.
+CORES = {
+    '2.21': {'requirement': 'ansible-core>=2.21,<2.22', 'pythons': ('3.12', '3.13', '3.14')},
+    '2.19': {'requirement': 'ansible-core>=2.19,<2.20', 'pythons': ('3.11', '3.12', '3.13')},
+}
+DEFAULT_CORES = ('2.21', '2.19')
+REQUIREMENT_FILES = ('requirements.txt', 'tests/unit/requirements.txt', 'tests/integration/requirements.txt')
+# What ansible-test units needs besides the collection's own test requirements.
+UNITS_RUNNER = ('mock', 'pytest', 'pytest-mock', 'pytest-xdist', 'pyyaml')
+
+STAND_IN_MARK = '# vb365.backup get-pip stand-in'
+STAND_IN = STAND_IN_MARK + '''
+# Written by tests/tools/testenv.py because ansible-test's own pip bootstrap script could not be
+# downloaded from this machine. It installs the pip that Python bundles, then the pip release that
+# ansible-test asked for from the machine's usual package index. Delete it to go back to the official
+# script once downloads work.
+import os
+import subprocess
+import sys
+
+GET_PIP_ONLY = ('--no-setuptools', '--no-wheel', '--no-pip')
+args = [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY]
+subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'])
+env = dict(os.environ)
+# ensurepip points PIP_CONFIG_FILE at the null device, hiding the machine's index and certificate.
+if env.get('PIP_CONFIG_FILE') == os.devnull:
+    del env['PIP_CONFIG_FILE']
+if args:
+    subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + args, env=env)
+'''
+
+
+def log(message):
+    print('[testenv] %s' % message, flush=True)
+
+
+def fail(message):
+    print('[testenv] ERROR: %s' % message, file=sys.stderr, flush=True)
+    sys.exit(2)
+
+
+def python_version_of(executable):
+    """(major, minor) of a working interpreter with venv and ensurepip, or None."""
+    try:
+        output = subprocess.run(
+            [executable, '-c', 'import sys, venv, ensurepip; print("%d.%d" % sys.version_info[:2])'],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=30, check=True, universal_newlines=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return output.stdout.strip()
+
+
+def candidate_pythons(version):
+    """Places a python<version> may live: PATH, pyenv trees (also behind shims), uv, common prefixes."""
+    name = 'python%s' % version
+    seen = []
+    path_dirs = os.environ.get('PATH', '').split(os.pathsep)
+    roots = [os.environ.get('PYENV_ROOT'), os.path.expanduser('~/.pyenv')]
+    # A pyenv shim may refuse a version that is not selected; the real interpreters sit beside it.
+    roots += [os.path.dirname(d) for d in path_dirs if d.rstrip('/').endswith('/shims')]
+    patterns = [os.path.join(d, name) for d in path_dirs if d]
+    patterns += [os.path.join(root, 'versions', '%s*' % version, 'bin', name) for root in roots if root]
+    patterns += [os.path.expanduser('~/.local/share/uv/python/cpython-%s*/bin/%s' % (version, name)),
+                 '/usr/local/bin/%s' % name, '/usr/bin/%s' % name, '/opt/python*/bin/%s' % name]
+    for pattern in patterns:
+        for path in sorted(glob.glob(pattern), reverse=True):
+            if path not in seen and os.access(path, os.X_OK):
+                seen.append(path)
+    return seen
+
+
+def find_python(core):
+    override = os.environ.get('VB365_PYTHON_%s' % core.replace('.', '_'))
+    if override:
+        if not python_version_of(override):
+            fail('VB365_PYTHON_%s=%s does not run or lacks venv/ensurepip.' % (core.replace('.', '_'), override))
+        return override
+    for version in CORES[core]['pythons']:
+        for path in candidate_pythons(version):
+            if python_version_of(path) == version:
+                return path
+    return None
+
+
+def requirements_digest(core):
+    digest = hashlib.sha256(CORES[core]['requirement'].encode())
+    digest.update(' '.join(UNITS_RUNNER).encode())
+    for name in REQUIREMENT_FILES:
+        path = os.path.join(ROOT, name)
+        if os.path.exists(path):
+            with open(path, 'rb') as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def ensure_venv(core):
+    """The venv of a core, created or refreshed when its requirements changed. Returns its bin dir."""
+    venv = os.path.join(VENVS, 'core-%s' % core)
+    bindir = os.path.join(venv, 'bin')
+    stamp = os.path.join(venv, '.requirements-digest')
+    digest = requirements_digest(core)
+    if os.path.exists(stamp):
+        with open(stamp) as handle:
+            if handle.read().strip() == digest and os.path.exists(os.path.join(bindir, 'ansible-test')):
+                return bindir
+    python = find_python(core)
+    if not python:
+        fail('No Python %s found for ansible-core %s. Install one, or set VB365_PYTHON_%s to its path, or run only '
+             'the other core with CORES=...' % (' or '.join(CORES[core]['pythons']), core, core.replace('.', '_')))
+    log('creating %s with %s' % (venv, python))
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([python, '-m', 'venv', venv], check=True)
+    pip = [os.path.join(bindir, 'python'), '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check']
+    install = [CORES[core]['requirement']] + list(UNITS_RUNNER)
+    for name in REQUIREMENT_FILES:
+        if os.path.exists(os.path.join(ROOT, name)):
+            install += ['-r', os.path.join(ROOT, name)]
+    subprocess.run(pip + install, check=True)
+    with open(stamp, 'w') as handle:
+        handle.write(digest)
+    return bindir
+
+
+def ensure_pip_bootstrap(bindir):
+    """Give ansible-test a pip bootstrap script where it cannot download its own.
+
+    ansible-test fetches get-pip-<version>.py into ~/.ansible/test/cache/ before it makes each
+    virtual environment. Where that download works, nothing is touched.
+    """
+    probe = ('import ansible_test, os, re; d = os.path.dirname(ansible_test.__file__); '
+             'r = open(os.path.join(d, "_internal", "python_requirements.py")).read(); '
+             's = open(os.path.join(d, "_util", "target", "setup", "requirements.py")).read(); '
+             'print(re.search(r"pip=.([0-9.]+).", r).group(1)); '
+             'print(re.search(r"url = .(https://[^\'\\"]+).", s).group(1))')
+    try:
+        output = subprocess.run([os.path.join(bindir, 'python'), '-c', probe], stdout=subprocess.PIPE,
+                                check=True, universal_newlines=True).stdout.split()
+        pip_version, url_template = output[0], output[1]
+    except (subprocess.CalledProcessError, IndexError):
+        log('could not read which pip ansible-test bootstraps; leaving its download to it')
+        return
+    cache = os.path.expanduser('~/.ansible/test/cache/get_pip_%s.py' % pip_version.replace('.', '_'))
+    if os.path.exists(cache):
+        return
+    try:
+        with urllib.request.urlopen(url_template % pip_version, timeout=15) as response:
+            if response.status == 200:
+                return
+    except Exception:  # pylint: disable=broad-except
+        pass
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    with open(cache, 'w') as handle:
+        handle.write(STAND_IN)
+    log('pip bootstrap script unreachable: wrote a stand-in (ensurepip, then pip from the usual index) to %s'
+        % cache)
+
+
+def stage():
+    """Copy what git tracks, and untracked files it does not ignore, into the staged collection."""
+    files = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT,
+                           stdout=subprocess.PIPE, check=True).stdout.split(b'\0')
+    shutil.rmtree(BUILD, ignore_errors=True)
+    os.makedirs(STAGE)
+    for name in files:
+        if not name:
+            continue
+        source = os.path.join(ROOT, os.fsdecode(name))
+        if not os.path.isfile(source):
+            continue
+        target = os.path.join(STAGE, os.fsdecode(name))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(source, target)
+    subprocess.run(['git', 'init', '--quiet', STAGE], check=True)
+    return STAGE
+
+
+def run(command, bindir, cwd=STAGE, extra_env=None):
+    env = dict(os.environ)
+    env['PATH'] = bindir + os.pathsep + env.get('PATH', '')
+    env.pop('PYTHONPATH', None)
+    env['ANSIBLE_FORCE_COLOR'] = '0'
+    env.update(extra_env or {})
+    log('$ %s' % ' '.join(command))
+    return subprocess.run(command, cwd=cwd, env=env).returncode
+
+
+def python_of(bindir):
+    output = subprocess.run([os.path.join(bindir, 'python'), '-c',
+                             'import sys; print("%d.%d" % sys.version_info[:2])'],
+                            stdout=subprocess.PIPE, check=True, universal_newlines=True)
+    return output.stdout.strip()
+
+
+def suite_sanity(bindir):
+    ensure_pip_bootstrap(bindir)
+    return run(['ansible-test', 'sanity', '--venv', '--python', python_of(bindir), '--color', 'no'], bindir)
+
+
+def suite_units(bindir):
+    return run(['ansible-test', 'units', '--local', '--python', python_of(bindir), '--color', 'no'], bindir)
+
+
+def suite_integration(bindir):
+    target_dir = os.path.join(STAGE, 'tests', 'integration', 'targets')
+    if not os.path.isdir(target_dir):
+        log('no integration targets yet')
+        return 0
+    return run(['ansible-test', 'integration', '--local', '--python', python_of(bindir), '--color', 'no'],
+               bindir)
+
+
+SUITES = {'sanity': suite_sanity, 'units': suite_units, 'integration': suite_integration}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('suites', nargs='*', default=['test'],
+                        help='sanity, units, integration, or test for all three (default)')
+    parser.add_argument('--cores', default=os.environ.get('CORES', ','.join(DEFAULT_CORES)),
+                        help='comma-separated ansible-core releases (default: %(default)s; env CORES)')
+    args = parser.parse_args()
+    suites = []
+    for name in args.suites:
+        suites += list(SUITES) if name == 'test' else [name]
+    unknown = [name for name in suites if name not in SUITES]
+    if unknown:
+        fail('unknown suite(s) %s: choose from %s or test' % (', '.join(unknown), ', '.join(SUITES)))
+    cores = [core.strip() for core in args.cores.split(',') if core.strip()]
+    for core in cores:
+        if core not in CORES:
+            fail('unknown core %s: choose from %s' % (core, ', '.join(CORES)))
+    failures = []
+    for core in cores:
+        bindir = ensure_venv(core)
+        stage()
+        for suite in suites:
+            log('=== ansible-core %s: %s' % (core, suite))
+            if SUITES[suite](bindir) != 0:
+                failures.append('%s on ansible-core %s' % (suite, core))
+    if failures:
+        fail('failed: %s' % '; '.join(failures))
+    log('all passed: %s on ansible-core %s' % (', '.join(suites), ', '.join(cores)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
