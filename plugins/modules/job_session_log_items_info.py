@@ -17,7 +17,7 @@ description:
     V(Success), V(Warning), V(Error), V(Running), V(Stop) or V(Unknown), and a summary is computed.
   - Read-only; supports check mode and never reports a change.
 author:
-  - vb365.backup contributors
+  - vb365.backup maintainers (@vb365-backup)
 options:
   job_session_id:
     description:

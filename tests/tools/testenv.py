@@ -209,7 +209,7 @@ def run(command, bindir, cwd=STAGE, extra_env=None):
     env['ANSIBLE_FORCE_COLOR'] = '0'
     env.update(extra_env or {})
     log('$ %s' % ' '.join(command))
-    return subprocess.run(command, cwd=cwd, env=env).returncode
+    return subprocess.run(command, cwd=cwd, env=env, check=False).returncode
 
 
 def python_of(bindir):
