@@ -1,0 +1,880 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""An emulator of the Veeam Backup for Microsoft 365 REST API (v5 to v8), for demos and tests.
+
+    python tests/emulator/vb365_emulator.py --state-dir /tmp/vb365 [--product 8] [--port 0] [--http]
+
+It listens on 127.0.0.1 (HTTPS with a certificate made at start), writes ``emulator.json``
+(URL, port, pid, CA file, credentials, session ids) into the state directory, and stops on
+SIGTERM or SIGINT. Its data are seeded and deterministic; log items are computed on demand, so a
+session of a million operations costs no memory. Faults are switched on with ``--fault`` flags or
+the admin endpoint ``POST /_emulator/faults``; see docs/emulator.md.
+
+Standard library only, plus ``cryptography`` for the certificate (ansible-core depends on it, so it
+is present wherever the collection runs); ``openssl`` is used when it is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+PRODUCT_VERSIONS = {5: ('v5',), 6: ('v5', 'v6'), 7: ('v5', 'v6', 'v7'), 8: ('v5', 'v6', 'v7', 'v8')}
+PRODUCT_BUILDS = {5: '5.0.3.1063', 6: '6.1.0.222', 7: '7.1.0.1301', 8: '8.1.1.125'}
+DEFAULT_USERNAME = 'demo-admin'
+DEFAULT_PASSWORD = 'Demo-Passw0rd!'
+SERVER_OFFSET = datetime.timezone(datetime.timedelta(hours=1))
+# v5 writes absolute links with the server's own idea of its name, which clients may not resolve.
+V5_LINK_HOST = 'https://vbo-internal.corp.local:4443'
+MAX_LIMIT = 10000
+DEFAULT_LIMIT = 30
+UNAUTHORIZED = 'Authorization has been denied for this request.'
+
+FAULT_DEFAULTS = {
+    'expire_tokens_after': 0,       # an access token works for N authenticated requests, then 401
+    'token_429': 0,                 # the next N POST /token answer 429
+    'token_429_retry_after': 1,     # Retry-After sent with those (null: none)
+    'server_errors': 0,             # the next N API requests (not /token) answer server_error_status
+    'server_error_status': 503,
+    'server_error_retry_after': None,
+    'delay_seconds': 0.0,           # every API response waits this long first
+    'close_mid_body': 0,            # the next N LogItems responses stop half-way and close the connection
+    'html_errors': 0,               # the next N API requests get a proxy's HTML 502 page
+    'page_cap': 0,                  # pages hold at most N items, whatever limit was asked (0: 10,000)
+    'append_per_page': 0,           # each LogItems page of a running session adds N new items
+    'token_rate_limit': True,       # 1 login a second and 5 a minute, as the real /token
+}
+
+
+TICKS_PER_SECOND = 10000000
+
+
+def fmt_ticks(ticks):
+    """A server timestamp from 100 ns ticks since the epoch: seven fractional digits, local offset."""
+    local = datetime.datetime.fromtimestamp(ticks // TICKS_PER_SECOND, SERVER_OFFSET)
+    offset = local.strftime('%z')
+    return '%s.%07d%s:%s' % (local.strftime('%Y-%m-%dT%H:%M:%S'), ticks % TICKS_PER_SECOND, offset[:3], offset[3:])
+
+
+def fmt_time(moment):
+    return fmt_ticks(int(moment.timestamp()) * TICKS_PER_SECOND + moment.microsecond * 10)
+
+
+def title_date(moment):
+    local = moment.astimezone(SERVER_OFFSET)
+    return '%d/%d/%d %d:%02d:%02d %s' % (local.month, local.day, local.year, (local.hour % 12) or 12, local.minute,
+                                         local.second, 'AM' if local.hour < 12 else 'PM')
+
+
+class Session:
+    """A job session whose log items are computed from their index, never stored."""
+
+    def __init__(self, session_id, job, start, status, item_count, seed, retry_count=0, running=False):
+        self.id = session_id
+        self.job = job
+        self.start = start
+        self.status = status
+        self.item_count = item_count
+        self.seed = seed
+        self.retry_count = retry_count
+        self.running = running
+        self.prefix = session_id[:24]
+        self.start_ticks = int(start.timestamp()) * TICKS_PER_SECOND
+        self.lock = threading.Lock()
+
+    def usn(self, index):
+        # Increasing with gaps, as on real servers (1, 2, 1000 has been seen).
+        return index + 1 + (index // 4) * 3
+
+    def index_of_usn_at_most(self, usn):
+        """Index of the last item whose usn is not above usn, or -1."""
+        low, high = 0, self.item_count - 1
+        found = -1
+        while low <= high:
+            middle = (low + high) // 2
+            if self.usn(middle) <= usn:
+                found = middle
+                low = middle + 1
+            else:
+                high = middle - 1
+        return found
+
+    def item_id(self, index):
+        return '%s%012x' % (self.prefix, index)
+
+    def index_of_id(self, item_id):
+        if not item_id.lower().startswith(self.prefix):
+            return None
+        try:
+            index = int(item_id[24:], 16)
+        except ValueError:
+            return None
+        return index if 0 <= index < self.item_count else None
+
+    def item_status(self, index):
+        last = self.item_count - 1
+        if index == 0 or (index == last and not self.running):
+            return 'Success'
+        if self.running and index == last:
+            return 'Running'
+        draw = (index * 2654435761 + self.seed) % 1000
+        if self.status in ('Failed', 'Warning') and draw < 40:
+            return 'Warning'
+        if self.status == 'Failed' and draw >= 985:
+            return 'Failed'
+        if self.status == 'Stopped' and index == last - 1:
+            return 'Stop'
+        return 'Success'
+
+    def item_text(self, index, status):
+        org = self.job['org']
+        last = self.item_count - 1
+        moment = self.start + datetime.timedelta(seconds=index * 0.75)
+        if index == 0:
+            return 'Job started at %s' % title_date(moment)
+        if index == 1:
+            return 'Connected to organization %s' % org['domain']
+        if index == last and not self.running:
+            return 'Job finished at %s' % title_date(moment)
+        user = org['users'][index % len(org['users'])]
+        kind = (index // 3) % 3
+        if kind == 0:
+            subject = 'mailbox %s@%s' % (user, org['domain'])
+        elif kind == 1:
+            subject = 'OneDrive https://%s-my.sharepoint.com/personal/%s' % (org['tenant'], user.replace('.', '_'))
+        else:
+            subject = 'site https://%s.sharepoint.com/sites/%s' % (org['tenant'], org['sites'][index % len(org['sites'])])
+        if status == 'Warning':
+            return 'Processing %s finished with warning: Item "Q%d plan.pptx" exceeds the size limit and was skipped' % (
+                subject, index % 4 + 1)
+        if status == 'Failed':
+            return 'Processing %s failed: Access is denied. (The remote server returned an error: (403) Forbidden.)' % (
+                subject)
+        if status == 'Running':
+            return 'Processing %s (%d items processed)' % (subject, index * 7 % 900)
+        if status == 'Stop':
+            return 'Job was stopped by user %s' % DEFAULT_USERNAME
+        return 'Processing %s (%d items, %d.%d MB)' % (subject, index * 13 % 700 + 1, index % 90, index % 10)
+
+    def item(self, index, version):
+        status = self.item_status(index)
+        created = self.start_ticks + index * 7500000 + (index * 7919) % 5000000
+        running_now = status == 'Running'
+        body = {'id': self.item_id(index), 'usn': self.usn(index)}
+        text = self.item_text(index, status)
+        if version == 'v8':
+            body['type'] = {'Failed': 'Error'}.get(status, status)
+            body['message'] = text
+        else:
+            body['title'] = '[%s] %s' % (status, text)
+        body['creationTime'] = fmt_ticks(created)
+        body['endTime'] = None if running_now else fmt_ticks(
+            created + 5000000 + (index % 3) * TICKS_PER_SECOND + (index * 104729) % 1000000)
+        if version != 'v8':
+            href = '/%s/JobSessions/%s/LogItems/%s' % (version, self.id, self.item_id(index))
+            body['_links'] = {'self': {'href': V5_LINK_HOST + href if version == 'v5' else href}}
+        return body
+
+    def end_time(self):
+        if self.running:
+            return None
+        return self.start + datetime.timedelta(seconds=self.item_count * 0.75 + 3)
+
+    def as_json(self, version):
+        body = {
+            'id': self.id,
+            'details': '%d operations' % self.item_count if not self.running else 'Processing',
+            'creationTime': fmt_time(self.start),
+            'endTime': fmt_time(self.end_time()) if self.end_time() else None,
+            'retryCount': self.retry_count,
+            'progress': 100 if not self.running else 42,
+            'status': self.status,
+            'statistics': {'processingRateBytesPS': 5242880, 'processingRateItemsPS': 37, 'readRateBytesPS': 6291456,
+                           'writeRateBytesPS': 4194304, 'transferredDataBytes': self.item_count * 1048576,
+                           'processedObjects': self.item_count, 'bottleneck': 'Source'},
+        }
+        if version in ('v7', 'v8'):
+            body.update({'repositoryId': self.job['repositoryId'], 'mainSessionId': None, 'jobWillBeRetried': False,
+                         'jobType': 'Backup'})
+        if version == 'v8':
+            body.update({'jobId': self.job['id'], 'jobSessionConfigType': 'Regular', 'eTag': 1,
+                         'proxyId': self.job['proxyId'], 'proxyPoolId': None})
+        links = {'self': {'href': '/%s/JobSessions/%s' % (version, self.id)},
+                 'log': {'href': '/%s/JobSessions/%s/LogItems' % (version, self.id)},
+                 'job': {'href': '/%s/Jobs/%s' % (version, self.job['id'])}}
+        if version == 'v5':
+            links = dict((name, {'href': V5_LINK_HOST + link['href']}) for name, link in links.items())
+        body['_links'] = links
+        return body
+
+
+class World:
+    """Seeded organizations, jobs and sessions."""
+
+    def __init__(self, seed=365, large_session_items=0, now=None):
+        rng = random.Random(seed)
+        self.now = now or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        orgs = [
+            {'name': 'Contoso Ltd', 'domain': 'contoso.com', 'tenant': 'contoso',
+             'users': ['adele.vance', 'alex.wilber', 'diego.siciliani', 'grady.archie', 'isaiah.langer'],
+             'sites': ['Legal', 'Finance', 'Marketing']},
+            {'name': 'Fabrikam Inc', 'domain': 'fabrikam.com', 'tenant': 'fabrikam',
+             'users': ['lee.gu', 'lidia.holloway', 'megan.bowen', 'miriam.graham'], 'sites': ['Projects', 'HR']},
+            {'name': 'Northwind Traders', 'domain': 'northwindtraders.com', 'tenant': 'northwind',
+             'users': ['nestor.wilke', 'patti.fernandez', 'pradeep.gupta'], 'sites': ['Sales', 'Warehouse']},
+        ]
+        for org in orgs:
+            org['id'] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        self.jobs = []
+        self.sessions = []
+        job_plans = [
+            (0, 'Contoso - Mailboxes', ['Success', 'Warning', 'Success', 'Failed', 'Success'], 120),
+            (0, 'Contoso - OneDrive and SharePoint', ['Warning', 'Success', 'Success', 'Success', 'Success'], 90),
+            (1, 'Fabrikam - All users', ['Failed', 'Warning', 'Success', 'Success', 'Stopped'], 75),
+            (2, 'Northwind - Teams', ['Running', 'Success', 'Success', 'Warning', 'Success'], 60),
+        ]
+        for org_index, name, outcomes, size in job_plans:
+            job = {'id': str(uuid.UUID(int=rng.getrandbits(128), version=4)), 'name': name, 'org': orgs[org_index],
+                   'organizationId': orgs[org_index]['id'],
+                   'repositoryId': str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                   'proxyId': str(uuid.UUID(int=rng.getrandbits(128), version=4))}
+            self.jobs.append(job)
+            for age, outcome in enumerate(outcomes):
+                start = (self.now - datetime.timedelta(days=age + 1)).replace(hour=22, minute=0, second=0)
+                if outcome == 'Running':
+                    start = self.now - datetime.timedelta(minutes=20)
+                session = Session(str(uuid.UUID(int=rng.getrandbits(128), version=4)), job, start, outcome,
+                                  size + rng.randint(0, 40), rng.getrandbits(32), retry_count=0,
+                                  running=outcome == 'Running')
+                self.sessions.append(session)
+            job['lastStatus'] = outcomes[0]
+            job['lastRun'] = self.sessions[-len(outcomes)].start
+        if large_session_items:
+            job = self.jobs[0]
+            start = self.now - datetime.timedelta(days=1, hours=2)
+            self.large = Session(str(uuid.UUID(int=rng.getrandbits(128), version=4)), job, start, 'Warning',
+                                 large_session_items, rng.getrandbits(32))
+            self.sessions.append(self.large)
+        else:
+            self.large = None
+        self.sessions.sort(key=lambda session: session.start, reverse=True)
+        self.by_id = dict((session.id, session) for session in self.sessions)
+
+    def job_json(self, job, version):
+        body = {'id': job['id'], 'name': job['name'], 'description': 'Nightly backup of %s' % job['org']['name'],
+                'backupType': 'EntireOrganization', 'isEnabled': True, 'lastStatus': job['lastStatus'],
+                'lastRun': fmt_time(job['lastRun']),
+                'nextRun': fmt_time((self.now + datetime.timedelta(days=1)).replace(hour=22, minute=0, second=0)),
+                'repositoryId': job['repositoryId'], 'schedulePolicy': {'type': 'Daily', 'dailyTime': '22:00:00'}}
+        if version == 'v8':
+            body['organizationId'] = job['organizationId']
+        body['_links'] = {'self': {'href': '/%s/Jobs/%s' % (version, job['id'])}}
+        return body
+
+
+class Emulator:
+    def __init__(self, product=8, seed=365, large_session_items=0, token_lifetime=3600, username=DEFAULT_USERNAME,
+                 password=DEFAULT_PASSWORD, faults=None):
+        self.product = product
+        self.versions = PRODUCT_VERSIONS[product]
+        self.world = World(seed, large_session_items)
+        self.token_lifetime = token_lifetime
+        self.username = username
+        self.password = password
+        self.lock = threading.Lock()
+        self.faults = dict(FAULT_DEFAULTS)
+        self.faults.update(faults or {})
+        self.tokens = {}
+        self.refresh_tokens = {}
+        self.login_times = collections.deque()
+        self.counters = collections.Counter()
+        self.issued = []
+
+    def take_fault(self, name):
+        """Consume one use of a counted fault; True when it fires."""
+        with self.lock:
+            if self.faults.get(name, 0) > 0:
+                self.faults[name] -= 1
+                return True
+        return False
+
+    def issue_tokens(self):
+        access = 'at.' + secrets.token_urlsafe(24)
+        refresh = 'rt.' + secrets.token_urlsafe(24)
+        now = time.time()
+        with self.lock:
+            self.tokens[access] = {'expires': now + self.token_lifetime, 'uses': 0}
+            self.refresh_tokens[refresh] = True
+            self.issued += [access, refresh]
+        issued = datetime.datetime.now(datetime.timezone.utc)
+        expires = issued + datetime.timedelta(seconds=self.token_lifetime)
+        return {'access_token': access, 'refresh_token': refresh, 'token_type': 'bearer',
+                'expires_in': self.token_lifetime, 'userName': self.username,
+                '.issued': issued.strftime('%a, %d %b %Y %H:%M:%S GMT'),
+                '.expires': expires.strftime('%a, %d %b %Y %H:%M:%S GMT')}
+
+    def token_rate_limited(self):
+        """Seconds to wait when /token is over 1 a second or 5 a minute, else 0."""
+        if not self.faults['token_rate_limit']:
+            return 0
+        now = time.monotonic()
+        with self.lock:
+            while self.login_times and now - self.login_times[0] > 60:
+                self.login_times.popleft()
+            if self.login_times and now - self.login_times[-1] < 1:
+                return 1
+            if len(self.login_times) >= 5:
+                return int(60 - (now - self.login_times[0])) + 1
+            self.login_times.append(now)
+        return 0
+
+    def check_token(self, header):
+        if not header or not header.startswith('Bearer '):
+            return False
+        token = header[7:].strip()
+        with self.lock:
+            state = self.tokens.get(token)
+            if state is None or state['expires'] < time.time():
+                return False
+            state['uses'] += 1
+            limit = self.faults['expire_tokens_after']
+            if limit and state['uses'] > limit:
+                del self.tokens[token]
+                return False
+        return True
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'Microsoft-HTTPAPI/2.0'
+    sys_version = ''
+
+    @property
+    def emulator(self):
+        return self.server.emulator
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        if self.server.verbose:
+            sys.stderr.write('%s %s\n' % (self.address_string(), format % args))
+
+    # -- responses ------------------------------------------------------------------------------
+
+    def send_body(self, status, body=None, headers=None, raw=None, content_type='application/json; charset=utf-8'):
+        payload = raw if raw is not None else (b'' if body is None else json.dumps(body).encode())
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if payload or status != 204:
+            self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(len(payload)))
+        self.end_headers()
+        if self.command != 'HEAD':
+            self.wfile.write(payload)
+
+    def send_error_body(self, status, message, version, error_code=None):
+        body = {'message': message}
+        if version in ('v7', 'v8'):
+            body['errorCode'] = error_code
+        if version == 'v8':
+            body['stackTrace'] = None
+        self.send_body(status, body)
+
+    # -- dispatch -------------------------------------------------------------------------------
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        self.dispatch('GET')
+
+    def do_POST(self):  # pylint: disable=invalid-name
+        self.dispatch('POST')
+
+    def read_body(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        return self.rfile.read(length) if length else b''
+
+    def dispatch(self, method):
+        parts = urlsplit(self.path)
+        query = dict((key, values[-1]) for key, values in parse_qs(parts.query).items())
+        segments = [segment for segment in parts.path.split('/') if segment]
+        body = self.read_body() if method == 'POST' else b''
+        emulator = self.emulator
+        with emulator.lock:
+            emulator.counters['%s %s' % (method, self.route_name(segments))] += 1
+            emulator.counters['requests'] += 1
+        if segments[:1] == ['_emulator']:
+            return self.admin(method, segments[1:], body)
+        if not segments or segments[0].lower() not in ('v5', 'v6', 'v7', 'v8'):
+            return self.send_body(404, raw=b'<html><body><h1>404 Not Found</h1></body></html>',
+                                  content_type='text/html')
+        version = segments[0].lower()
+        if version not in emulator.versions:
+            return self.send_body(404, {'message': 'No HTTP resource was found that matches the request URI.'})
+        rest = [segment.lower() for segment in segments[1:]]
+        if rest[:1] == ['token']:
+            return self.token(method, version, rest[1:], body)
+        if emulator.faults['delay_seconds']:
+            time.sleep(emulator.faults['delay_seconds'])
+        if emulator.take_fault('html_errors'):
+            return self.send_body(502, raw=b'<html><head><title>502 Bad Gateway</title></head><body><center>'
+                                  b'<h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>',
+                                  content_type='text/html')
+        authorized = emulator.check_token(self.headers.get('Authorization'))
+        if not authorized:
+            return self.send_error_body(401, UNAUTHORIZED, version)
+        if emulator.take_fault('server_errors'):
+            headers = {}
+            if emulator.faults['server_error_retry_after'] is not None:
+                headers['Retry-After'] = str(emulator.faults['server_error_retry_after'])
+            return self.send_body(emulator.faults['server_error_status'],
+                                  {'message': 'The service is temporarily unavailable.'}, headers=headers)
+        if method != 'GET':
+            return self.send_error_body(405, 'The requested resource does not support http method %r.' % method,
+                                        version)
+        return self.api_get(version, segments[1:], rest, query)
+
+    def route_name(self, segments):
+        """A counter key with ids folded, e.g. 'v8/JobSessions/{id}/LogItems'."""
+        named = []
+        for segment in segments:
+            named.append('{id}' if len(segment) == 36 and segment.count('-') == 4 else segment)
+        return '/'.join(named)
+
+    # -- token ----------------------------------------------------------------------------------
+
+    def token(self, method, version, rest, body):
+        emulator = self.emulator
+        if method != 'POST':
+            return self.send_error_body(405, 'Use POST.', version)
+        if rest == ['logout']:
+            if version not in ('v7', 'v8'):
+                return self.send_body(404, {'message': 'No HTTP resource was found that matches the request URI.'})
+            header = self.headers.get('Authorization') or ''
+            token = header[7:].strip() if header.startswith('Bearer ') else ''
+            with emulator.lock:
+                known = emulator.tokens.pop(token, None)
+            if known is None:
+                return self.send_error_body(401, UNAUTHORIZED, version)
+            return self.send_body(200 if version == 'v7' else 204, {} if version == 'v7' else None)
+        if rest:
+            return self.send_body(404, {'message': 'No HTTP resource was found that matches the request URI.'})
+        if emulator.take_fault('token_429'):
+            headers = {}
+            if emulator.faults['token_429_retry_after'] is not None:
+                headers['Retry-After'] = str(emulator.faults['token_429_retry_after'])
+            return self.send_body(429, {'message': 'Too many requests.'}, headers=headers)
+        wait = emulator.token_rate_limited()
+        if wait:
+            return self.send_body(429, {'message': 'Too many requests.'}, headers={'Retry-After': str(wait)})
+        content_type = self.headers.get('Content-Type') or ''
+        try:
+            if 'json' in content_type:
+                form = json.loads(body.decode() or '{}')
+            else:
+                form = dict((key, values[-1]) for key, values in parse_qs(body.decode()).items())
+        except ValueError:
+            form = {}
+        grant = form.get('grant_type')
+        with emulator.lock:
+            emulator.counters['logins %s' % grant] += 1
+        if grant == 'password':
+            if form.get('username') != emulator.username or form.get('password') != emulator.password:
+                return self.send_body(400, {'error': 'invalid_grant',
+                                            'error_description': 'The user name or password is incorrect.'})
+        elif grant == 'refresh_token':
+            with emulator.lock:
+                valid = emulator.refresh_tokens.pop(form.get('refresh_token'), None)
+            if not valid:
+                return self.send_body(400, {'error': 'invalid_grant', 'error_description': 'Invalid refresh token.'})
+        else:
+            return self.send_body(400, {'error': 'unsupported_grant_type',
+                                        'error_description': 'The authorization grant type is not supported.'})
+        headers = {}
+        if version in ('v7', 'v8') and form.get('disable_antiforgery_token') != 'true':
+            headers['Set-Cookie'] = 'VBO-AntiForgery=%s; path=/; secure; HttpOnly' % secrets.token_hex(8)
+        return self.send_body(200, emulator.issue_tokens(), headers=headers)
+
+    # -- resources ------------------------------------------------------------------------------
+
+    def not_found(self, version, what):
+        return self.send_error_body(404, '%s was not found.' % what, version, 'ResourceNotFound')
+
+    def api_get(self, version, original, rest, query):
+        world = self.emulator.world
+        if rest == ['serviceinstance'] and version != 'v5':
+            return self.send_body(200, {'installationId': '3c5e1c1e-6f0b-4a53-9c3e-6d1f4d6d2a10',
+                                        'version': PRODUCT_BUILDS[self.emulator.product]})
+        if rest == ['jobs']:
+            jobs = [world.job_json(job, version) for job in world.jobs]
+            if version == 'v8':
+                if query.get('organizationId'):
+                    jobs = [job for job in jobs if job.get('organizationId') == query['organizationId']]
+                return self.send_page(version, jobs, query, '/v8/Jobs')
+            return self.send_body(200, jobs)
+        if len(rest) == 2 and rest[0] == 'jobs':
+            job = next((job for job in world.jobs if job['id'] == rest[1]), None)
+            return self.send_body(200, world.job_json(job, version)) if job else self.not_found(version, 'Job')
+        if len(rest) == 3 and rest[0] == 'jobs' and rest[2] == 'jobsessions' and version in ('v5', 'v6'):
+            sessions = [session for session in world.sessions if session.job['id'] == rest[1]]
+            return self.send_page(version, [session.as_json(version) for session in sessions], query,
+                                  '/%s/Jobs/%s/JobSessions' % (version, original[1]))
+        if rest == ['jobsessions']:
+            return self.session_list(version, query)
+        if len(rest) >= 2 and rest[0] == 'jobsessions':
+            session = world.by_id.get(rest[1])
+            if session is None:
+                return self.not_found(version, 'Job session %s' % original[1])
+            if len(rest) == 2:
+                return self.send_body(200, session.as_json(version))
+            if rest[2] == 'logitems' and len(rest) == 3:
+                return self.log_items(version, session, query)
+            if rest[2] == 'logitems' and len(rest) == 4:
+                index = session.index_of_id(rest[3])
+                if index is None:
+                    return self.not_found(version, 'Log item %s' % original[3])
+                return self.send_body(200, session.item(index, version))
+        return self.send_body(404, {'message': 'No HTTP resource was found that matches the request URI.'})
+
+    def session_list(self, version, query):
+        sessions = list(self.emulator.world.sessions)
+        if version in ('v7', 'v8') and query.get('jobId'):
+            sessions = [session for session in sessions if session.job['id'] == query['jobId'].lower()]
+        if version == 'v8' and query.get('status'):
+            wanted = {'Succeeded': 'Success'}.get(query['status'], query['status'])
+            sessions = [session for session in sessions if session.status == wanted]
+        try:
+            if version != 'v5' and query.get('endTimeLowerBound'):
+                bound = parse_time(query['endTimeLowerBound'])
+                sessions = [session for session in sessions if session.end_time() and session.end_time() >= bound]
+            if version in ('v7', 'v8') and query.get('endTimeUpperBound'):
+                bound = parse_time(query['endTimeUpperBound'])
+                sessions = [session for session in sessions if session.end_time() and session.end_time() <= bound]
+        except ValueError as exc:
+            return self.send_error_body(400, str(exc), version, 'ParameterValidationFailure')
+        return self.send_page(version, [session.as_json(version) for session in sessions], query,
+                              '/%s/JobSessions' % version)
+
+    def page_window(self, query, total):
+        try:
+            offset = max(0, int(query.get('offset', 0)))
+            limit = int(query.get('limit', DEFAULT_LIMIT))
+        except ValueError:
+            return None
+        limit = min(max(limit, 1), MAX_LIMIT)
+        cap = self.emulator.faults['page_cap']
+        if cap:
+            limit = min(limit, cap)
+        return offset, limit, min(total, offset + limit)
+
+    def page_links(self, version, base, offset, limit, count, total):
+        def href(at):
+            link = '%s?offset=%d&limit=%d' % (base, at, limit)
+            return V5_LINK_HOST + link if version == 'v5' else link
+        links = {'first': {'href': href(0)}}
+        if offset > 0:
+            links['prev'] = {'href': href(max(0, offset - limit))}
+        if offset + count < total:
+            links['next'] = {'href': href(offset + count)}
+        return links
+
+    def send_page(self, version, results, query, base):
+        window = self.page_window(query, len(results))
+        if window is None:
+            return self.send_error_body(400, 'offset and limit must be integers.', version,
+                                        'ParameterValidationFailure')
+        offset, limit, end = window
+        chunk = results[offset:end]
+        body = {'offset': offset, 'limit': limit, 'results': chunk,
+                '_links': self.page_links(version, base, offset, limit, len(chunk), len(results))}
+        return self.send_body(200, body)
+
+    def log_items(self, version, session, query):
+        emulator = self.emulator
+        if session.running and emulator.faults['append_per_page']:
+            with session.lock:
+                session.item_count += emulator.faults['append_per_page']
+        total = session.item_count
+        descending = version == 'v8' and str(query.get('orderAsc', 'true')).lower() == 'false'
+        wanted_type = query.get('type') if version == 'v8' else None
+        window = self.page_window(query, total)
+        if window is None:
+            return self.send_error_body(400, 'offset and limit must be integers.', version,
+                                        'ParameterValidationFailure')
+        offset, limit, end = window
+        if wanted_type:
+            # A type filter needs a scan; sessions that large are for benchmarks, which do not filter.
+            indexes = [index for index in range(total)
+                       if {'Failed': 'Error'}.get(session.item_status(index), session.item_status(index)) == wanted_type]
+            if descending:
+                indexes.reverse()
+            total = len(indexes)
+            end = min(total, offset + limit)
+            chosen = indexes[offset:end]
+        elif descending:
+            chosen = range(total - 1 - offset, total - 1 - end, -1)
+        else:
+            chosen = range(offset, end)
+        results = [session.item(index, version) for index in chosen]
+        base = '/%s/JobSessions/%s/LogItems' % (version, session.id)
+        body = {'offset': offset, 'limit': limit, 'results': results,
+                '_links': self.page_links(version, base, offset, limit, len(results), total)}
+        payload = json.dumps(body).encode()
+        if emulator.take_fault('close_mid_body'):
+            self.send_response(200)
+            self.send_header('Content-Type', 'application/json; charset=utf-8')
+            self.send_header('Content-Length', str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload[:len(payload) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return None
+        return self.send_body(200, raw=payload)
+
+    # -- admin ----------------------------------------------------------------------------------
+
+    def admin(self, method, segments, body):
+        emulator = self.emulator
+        if segments == ['faults'] and method == 'POST':
+            try:
+                changes = json.loads(body.decode() or '{}')
+            except ValueError:
+                return self.send_body(400, {'message': 'Send a JSON object of fault settings.'})
+            unknown = sorted(set(changes) - set(FAULT_DEFAULTS))
+            if unknown:
+                return self.send_body(400, {'message': 'Unknown fault(s): %s. Known: %s'
+                                            % (', '.join(unknown), ', '.join(sorted(FAULT_DEFAULTS)))})
+            with emulator.lock:
+                emulator.faults.update(changes)
+                if changes.get('token_rate_limit') is False:
+                    emulator.login_times.clear()
+            return self.send_body(200, emulator.faults)
+        if segments == ['reset'] and method == 'POST':
+            with emulator.lock:
+                rate_limit = emulator.faults['token_rate_limit']
+                emulator.faults = dict(FAULT_DEFAULTS, token_rate_limit=rate_limit)
+                emulator.counters.clear()
+                emulator.login_times.clear()
+            return self.send_body(200, emulator.faults)
+        if segments == ['state'] and method == 'GET':
+            with emulator.lock:
+                state = {'faults': emulator.faults, 'counters': dict(emulator.counters),
+                         'issued_secrets': list(emulator.issued), 'live_tokens': len(emulator.tokens)}
+            return self.send_body(200, state)
+        return self.send_body(404, {'message': 'Admin endpoints: POST /_emulator/faults, POST /_emulator/reset, '
+                                               'GET /_emulator/state'})
+
+
+def parse_time(text):
+    """An ISO 8601 query bound; more than six fractional digits are cut, a missing offset is UTC."""
+    match = re.match(r'^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$', text.strip())
+    if not match:
+        raise ValueError('not an ISO 8601 date and time: %r' % text)
+    moment = datetime.datetime.strptime(match.group(1), '%Y-%m-%dT%H:%M:%S')
+    if match.group(2):
+        moment = moment.replace(microsecond=int((match.group(2) + '000000')[:6]))
+    zone = match.group(3)
+    if zone and zone != 'Z':
+        sign = -1 if zone[0] == '-' else 1
+        digits = zone[1:].replace(':', '')
+        moment = moment.replace(tzinfo=datetime.timezone(sign * datetime.timedelta(hours=int(digits[:2]),
+                                                                                  minutes=int(digits[2:]))))
+    else:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment
+
+
+def make_certificate(directory):
+    """A self-signed CA and a server certificate for 127.0.0.1/localhost; returns (cert, key, ca) paths."""
+    ca_path = os.path.join(directory, 'ca.pem')
+    cert_path = os.path.join(directory, 'server.pem')
+    key_path = os.path.join(directory, 'server.key')
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        return _openssl_certificate(directory, ca_path, cert_path, key_path)
+    import ipaddress
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'vb365 emulator test CA')])
+    ca_cert = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+               .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+               .not_valid_after(now + datetime.timedelta(days=2))
+               .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+               .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                            content_commitment=False, key_encipherment=False,
+                                            data_encipherment=False, key_agreement=False, encipher_only=False,
+                                            decipher_only=False), critical=True)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+               .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'localhost')]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.DNSName('localhost'), x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    with open(ca_path, 'wb') as handle:
+        handle.write(ca_cert.public_bytes(serialization.Encoding.PEM))
+    with open(cert_path, 'wb') as handle:
+        handle.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(key_path, 'wb') as handle:
+        handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    return cert_path, key_path, ca_path
+
+
+def _openssl_certificate(directory, ca_path, cert_path, key_path):
+    ca_key = os.path.join(directory, 'ca.key')
+    extensions = os.path.join(directory, 'server.ext')
+    with open(extensions, 'w') as handle:
+        handle.write('subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\n'
+                     'extendedKeyUsage=serverAuth\n')
+    commands = [
+        ['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+         '-keyout', ca_key, '-out', ca_path, '-days', '2', '-subj', '/CN=vb365 emulator test CA'],
+        ['openssl', 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout',
+         key_path, '-out', cert_path + '.csr', '-subj', '/CN=localhost'],
+        ['openssl', 'x509', '-req', '-in', cert_path + '.csr', '-CA', ca_path, '-CAkey', ca_key, '-CAcreateserial',
+         '-out', cert_path, '-days', '2', '-extfile', extensions],
+    ]
+    for command in commands:
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return cert_path, key_path, ca_path
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, emulator, tls_context=None, verbose=False):
+        super().__init__(address, Handler)
+        self.emulator = emulator
+        self.tls_context = tls_context
+        self.verbose = verbose
+
+    def get_request(self):
+        connection, address = super().get_request()
+        if self.tls_context is not None:
+            connection = self.tls_context.wrap_socket(connection, server_side=True, do_handshake_on_connect=False)
+        return connection, address
+
+    def handle_error(self, request, client_address):
+        # Clients that drop a connection (the close_mid_body fault, timeouts) are not worth a trace.
+        if self.verbose:
+            super().handle_error(request, client_address)
+
+
+def parse_fault(text):
+    name, _sep, value = text.partition('=')
+    if name not in FAULT_DEFAULTS:
+        raise argparse.ArgumentTypeError('unknown fault %r; known: %s' % (name, ', '.join(sorted(FAULT_DEFAULTS))))
+    return name, json.loads(value) if value else True
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(description='Emulate the VB365 REST API on 127.0.0.1 for demos and tests.')
+    parser.add_argument('--host', default='127.0.0.1', help='address to bind (default %(default)s)')
+    parser.add_argument('--port', type=int, default=0, help='port to bind; 0 picks a free one (default)')
+    parser.add_argument('--product', type=int, choices=sorted(PRODUCT_VERSIONS), default=8,
+                        help='VB365 release to emulate: 8 serves v5-v8, 7 serves v5-v7, 6 v5-v6, 5 v5 only')
+    parser.add_argument('--http', action='store_true', help='plain HTTP instead of HTTPS')
+    parser.add_argument('--state-dir', help='where to write emulator.json and the CA file (default: a temp dir)')
+    parser.add_argument('--seed', type=int, default=365, help='seed of the generated data (default %(default)s)')
+    parser.add_argument('--large-session-items', type=int, default=0,
+                        help='add one finished session with this many operations (up to 1,000,000)')
+    parser.add_argument('--token-lifetime', type=int, default=3600, help='access-token lifetime in seconds')
+    parser.add_argument('--username', default=DEFAULT_USERNAME)
+    parser.add_argument('--password', default=DEFAULT_PASSWORD)
+    parser.add_argument('--fault', action='append', type=parse_fault, default=[], metavar='NAME=VALUE',
+                        help='start with a fault switched on, e.g. --fault server_errors=2 (repeatable)')
+    parser.add_argument('--no-rate-limit', action='store_true', help='do not rate-limit /token')
+    parser.add_argument('--exit-with-parent', action='store_true',
+                        help='stop when the process that started the emulator ends (never outlive a test run)')
+    parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    faults = dict(args.fault)
+    if args.no_rate_limit:
+        faults['token_rate_limit'] = False
+    state_dir = args.state_dir or tempfile.mkdtemp(prefix='vb365-emulator-')
+    os.makedirs(state_dir, exist_ok=True)
+    emulator = Emulator(args.product, args.seed, args.large_session_items, args.token_lifetime, args.username,
+                        args.password, faults)
+    context = None
+    ca_path = None
+    if not args.http:
+        cert_path, key_path, ca_path = make_certificate(state_dir)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert_path, key_path)
+    server = EmulatorServer((args.host, args.port), emulator, context, args.verbose)
+    port = server.server_address[1]
+    url = '%s://%s:%d' % ('http' if args.http else 'https', args.host, port)
+    world = emulator.world
+    info = {
+        'url': url, 'host': args.host, 'port': port, 'pid': os.getpid(), 'ca_path': ca_path,
+        'product': args.product, 'versions': list(emulator.versions), 'username': args.username,
+        'password': args.password,
+        'jobs': [{'id': job['id'], 'name': job['name']} for job in world.jobs],
+        'sessions': [{'id': session.id, 'job_name': session.job['name'], 'job_id': session.job['id'],
+                      'status': session.status, 'items': session.item_count, 'running': session.running}
+                     for session in world.sessions],
+        'large_session_id': world.large.id if world.large else None,
+    }
+    state_file = os.path.join(state_dir, 'emulator.json')
+    with open(state_file + '.tmp', 'w') as handle:
+        json.dump(info, handle, indent=2)
+    os.replace(state_file + '.tmp', state_file)
+
+    def stop(_signum, _frame):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if args.exit_with_parent:
+        parent = os.getppid()
+
+        def watch_parent():
+            while os.getppid() == parent:
+                time.sleep(1)
+            server.shutdown()
+
+        threading.Thread(target=watch_parent, daemon=True).start()
+    print('vb365 emulator (VB365 %d: %s) listening on %s; state in %s' % (
+        args.product, ', '.join(emulator.versions), url, state_file), flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
