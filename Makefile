@@ -3,7 +3,7 @@
 PYTHON ?= $(shell command -v python3 2>/dev/null || command -v python 2>/dev/null)
 CORES ?= 2.21,2.19
 
-.PHONY: test sanity units integration demo bench clean
+.PHONY: test sanity units integration demo clean
 
 test:  ## sanity, units and integration on every core in CORES
 	$(PYTHON) tests/tools/testenv.py --cores $(CORES) test
@@ -19,3 +19,6 @@ integration:
 
 clean:
 	rm -rf .build .venv tests/output
+
+demo:  ## the emulator, the collection installed from this tree, and playbooks/check_session.yml
+	$(PYTHON) tests/tools/testenv.py --cores $(CORES) demo

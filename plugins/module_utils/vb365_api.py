@@ -159,14 +159,13 @@ def _server_error_details(response):
     except ValueError:
         body = None
     if isinstance(body, dict):
-        parts = []
-        for key in ('message', 'error', 'error_description'):
-            value = body.get(key)
-            if value and str(value) not in parts:
-                parts.append(str(value))
+        # OAuth errors: error_description reads as a sentence, error is a code ("invalid_grant").
+        if body.get('error_description'):
+            return str(body['error_description']), body.get('error')
+        message = body.get('message') or body.get('error')
         error_code = body.get('errorCode')
-        if parts or error_code:
-            return '; '.join(parts) or None, error_code
+        if message or error_code:
+            return (str(message) if message else None), error_code
     if not text.strip():
         return 'empty response body', None
     # HTML from a proxy or load balancer: strip tags so the excerpt reads as text.
@@ -285,9 +284,9 @@ class Vb365Client:
             response = self._send('POST', path, authenticated=False, data=form)
         except Vb365Error as exc:
             if exc.status in (400, 401):
+                reason = (exc.server_message or 'no reason given').rstrip('.')
                 raise Vb365Error('Login to %s with the %s failed (HTTP %s): %s. Check the username and password, '
-                                 'or get a new token.' % (self.base_url, grant_name, exc.status,
-                                                          exc.server_message or 'no reason given'),
+                                 'or get a new token.' % (self.base_url, grant_name, exc.status, reason),
                                  kind='http', status=exc.status, method='POST', path=path,
                                  server_message=exc.server_message, error_code=exc.error_code,
                                  attempts=exc.attempts)
@@ -493,4 +492,5 @@ def _short_reason(exc):
         reason = inner
     text = str(reason)
     text = re.sub(r'^<[^>]+>:\s*', '', text)
+    text = re.sub(r'^\w*Connection\([^)]*\):\s*', '', text)
     return text[:ERROR_EXCERPT_CHARS]

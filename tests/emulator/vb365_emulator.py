@@ -213,10 +213,10 @@ class Session:
                            'processedObjects': self.item_count, 'bottleneck': 'Source'},
         }
         if version in ('v7', 'v8'):
-            body.update({'repositoryId': self.job['repositoryId'], 'mainSessionId': None, 'jobWillBeRetried': False,
-                         'jobType': 'Backup'})
+            # mainSessionId is only sent for retry sessions; none of these is one.
+            body.update({'repositoryId': self.job['repositoryId'], 'jobWillBeRetried': False, 'jobType': 'Backup'})
         if version == 'v8':
-            body.update({'jobId': self.job['id'], 'jobSessionConfigType': 'Regular', 'eTag': 1,
+            body.update({'jobId': self.job['id'], 'jobSessionConfigType': 'Incremental', 'eTag': 1,
                          'proxyId': self.job['proxyId'], 'proxyPoolId': None})
         links = {'self': {'href': '/%s/JobSessions/%s' % (version, self.id)},
                  'log': {'href': '/%s/JobSessions/%s/LogItems' % (version, self.id)},
@@ -393,7 +393,8 @@ class Handler(BaseHTTPRequestHandler):
     def send_error_body(self, status, message, version, error_code=None):
         body = {'message': message}
         if version in ('v7', 'v8'):
-            body['errorCode'] = error_code
+            # v7's schema lists only ProxyOffline; it sends null for the rest.
+            body['errorCode'] = error_code if version == 'v8' else None
         if version == 'v8':
             body['stackTrace'] = None
         self.send_body(status, body)
@@ -694,8 +695,8 @@ def parse_time(text):
     if zone and zone != 'Z':
         sign = -1 if zone[0] == '-' else 1
         digits = zone[1:].replace(':', '')
-        moment = moment.replace(tzinfo=datetime.timezone(sign * datetime.timedelta(hours=int(digits[:2]),
-                                                                                  minutes=int(digits[2:]))))
+        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        moment = moment.replace(tzinfo=datetime.timezone(sign * offset))
     else:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return moment
@@ -844,7 +845,7 @@ def main(argv=None):
         'password': args.password,
         'jobs': [{'id': job['id'], 'name': job['name']} for job in world.jobs],
         'sessions': [{'id': session.id, 'job_name': session.job['name'], 'job_id': session.job['id'],
-                      'status': session.status, 'items': session.item_count, 'running': session.running}
+                      'status': session.status, 'item_count': session.item_count, 'running': session.running}
                      for session in world.sessions],
         'large_session_id': world.large.id if world.large else None,
     }

@@ -15,10 +15,13 @@ from __future__ import annotations
 import argparse
 import glob
 import hashlib
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -229,24 +232,91 @@ def suite_units(bindir):
 
 
 def suite_integration(bindir):
-    target_dir = os.path.join(STAGE, 'tests', 'integration', 'targets')
-    if not os.path.isdir(target_dir):
-        log('no integration targets yet')
-        return 0
-    return run(['ansible-test', 'integration', '--local', '--python', python_of(bindir), '--color', 'no'],
-               bindir)
+    # Real ansible-playbook runs driven by pytest against the emulator (see tests/integration/README.md).
+    # pytest's exit code 5 (nothing collected) counts as a failure like any other non-zero code.
+    return run([os.path.join(bindir, 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '-ra',
+                'tests/emulator', 'tests/integration'], bindir,
+               extra_env={'ANSIBLE_COLLECTIONS_PATH': BUILD, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false'})
 
 
 SUITES = {'sanity': suite_sanity, 'units': suite_units, 'integration': suite_integration}
 
 
+def install_collection(bindir, destination):
+    """Build the staged collection and install the tarball, as a user would."""
+    dist = os.path.join(BUILD, 'dist')
+    shutil.rmtree(dist, ignore_errors=True)
+    shutil.rmtree(destination, ignore_errors=True)
+    env = {'ANSIBLE_COLLECTIONS_PATH': destination}
+    for command in (['ansible-galaxy', 'collection', 'build', '--output-path', dist, STAGE],
+                    ['ansible-galaxy', 'collection', 'install', '--force', '-p', destination]):
+        if command[2] == 'install':
+            command += glob.glob(os.path.join(dist, 'vb365-backup-*.tar.gz'))
+        if run(command, bindir, cwd=ROOT, extra_env=env) != 0:
+            fail('%s failed' % ' '.join(command[:3]))
+
+
+def start_emulator(bindir, state_dir, *arguments):
+    """Start the emulator in the background; returns (process, its emulator.json)."""
+    state_file = os.path.join(state_dir, 'emulator.json')
+    shutil.rmtree(state_dir, ignore_errors=True)
+    os.makedirs(state_dir)
+    process = subprocess.Popen([os.path.join(bindir, 'python'), os.path.join(ROOT, 'tests', 'emulator',
+                                                                             'vb365_emulator.py'),
+                                '--state-dir', state_dir, '--exit-with-parent'] + list(arguments))
+    deadline = time.monotonic() + 30
+    while not os.path.exists(state_file):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            fail('the emulator did not start')
+        time.sleep(0.05)
+    with open(state_file) as handle:
+        return process, json.load(handle)
+
+
+def stop(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def demo(core):
+    """Start the emulator, run the shipped playbook against it, stop the emulator whatever happens."""
+    bindir = ensure_venv(core)
+    stage()
+    collections = os.path.join(BUILD, 'demo-collections')
+    install_collection(bindir, collections)
+    process, info = start_emulator(bindir, os.path.join(BUILD, 'demo-emulator'))
+    # A SIGTERM (a CI timeout, a closed terminal) must still reach the finally below.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+    try:
+        session = next(s for s in info['sessions'] if s['job_name'] == 'Fabrikam - All users')
+        log('emulator of VB365 %s at %s; checking the last session of "%s"' % (info['product'], info['url'],
+                                                                              session['job_name']))
+        env = {'ANSIBLE_COLLECTIONS_PATH': collections, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
+               'ANSIBLE_LOCALHOST_WARNING': 'false', 'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+               'ANSIBLE_CALLBACK_RESULT_FORMAT': 'yaml', 'ANSIBLE_PYTHON_INTERPRETER': os.path.join(bindir, 'python'),
+               'VB365_SERVER': info['url'], 'VB365_USERNAME': info['username'], 'VB365_PASSWORD': info['password'],
+               'VB365_CA_PATH': info['ca_path'], 'VB365_JOB_SESSION_ID': session['id']}
+        return run(['ansible-playbook', 'vb365.backup.check_session'], bindir, cwd=ROOT, extra_env=env)
+    finally:
+        stop(process)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('suites', nargs='*', default=['test'],
-                        help='sanity, units, integration, or test for all three (default)')
+                        help='sanity, units, integration, test for all three (default), or demo')
     parser.add_argument('--cores', default=os.environ.get('CORES', ','.join(DEFAULT_CORES)),
                         help='comma-separated ansible-core releases (default: %(default)s; env CORES)')
     args = parser.parse_args()
+    if args.suites == ['demo']:
+        cores = [core for core in args.cores.split(',') if core in CORES]
+        return demo(next((core for core in cores if find_python(core) or os.path.exists(
+            os.path.join(VENVS, 'core-%s' % core))), cores[0]))
     suites = []
     for name in args.suites:
         suites += list(SUITES) if name == 'test' else [name]

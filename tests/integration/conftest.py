@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Integration fixtures: emulators on 127.0.0.1 over HTTPS, and real ansible-playbook runs.
+
+The collection must be importable as vb365.backup from ANSIBLE_COLLECTIONS_PATH (tests/tools/testenv.py
+stages it); every emulator is stopped when its test ends, whatever happens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import ssl
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EMULATOR = os.path.join(HERE, '..', 'emulator', 'vb365_emulator.py')
+PLAYBOOKS = os.path.join(HERE, 'playbooks')
+
+
+class RunningEmulator:
+    def __init__(self, state_dir, process):
+        self.process = process
+        with open(os.path.join(state_dir, 'emulator.json')) as handle:
+            self.info = json.load(handle)
+        self.url = self.info['url']
+        self._context = ssl.create_default_context(cafile=self.info['ca_path']) if self.info['ca_path'] else None
+
+    def admin(self, action, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request('%s/_emulator/%s' % (self.url, action), data=data,
+                                         method='POST' if data is not None else 'GET',
+                                         headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(request, context=self._context, timeout=10) as response:
+            return json.load(response)
+
+    def session(self, **match):
+        return next(s for s in self.info['sessions'] if all(s[key] == value for key, value in match.items()))
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_emulator(state_dir, *arguments):
+    state_file = os.path.join(state_dir, 'emulator.json')
+    command = [sys.executable, EMULATOR, '--state-dir', str(state_dir), '--exit-with-parent'] + list(arguments)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(state_file):
+        if process.poll() is not None:
+            raise RuntimeError('the emulator exited: %s' % process.stderr.read().decode())
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError('the emulator did not start within 30 seconds')
+        time.sleep(0.05)
+    return RunningEmulator(state_dir, process)
+
+
+@pytest.fixture
+def make_emulator(tmp_path_factory):
+    started = []
+
+    def factory(*arguments):
+        emulator = start_emulator(tmp_path_factory.mktemp('emulator'), *arguments)
+        started.append(emulator)
+        return emulator
+
+    yield factory
+    for emulator in started:
+        emulator.stop()
+
+
+@pytest.fixture(scope='module')
+def emulator8(tmp_path_factory):
+    emulator = start_emulator(tmp_path_factory.mktemp('emulator8'), '--product', '8', '--no-rate-limit')
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def fresh(emulator8):
+    """The shared VB365 8 emulator with its faults and counters reset."""
+    emulator8.admin('reset', {})
+    return emulator8
+
+
+def run_playbook(name, extra_vars, tmp_path, verbosity=0, env=None, check=True):
+    vars_file = tmp_path / ('%s-vars.json' % name)
+    vars_file.write_text(json.dumps(extra_vars))
+    command = ['ansible-playbook', os.path.join(PLAYBOOKS, '%s.yml' % name), '-e', '@%s' % vars_file]
+    if verbosity:
+        command.append('-' + 'v' * verbosity)
+    run_env = dict(os.environ)
+    run_env.update({'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_RETRY_FILES_ENABLED': '0', 'ANSIBLE_LOCALHOST_WARNING': '0',
+                    'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0', 'ANSIBLE_PYTHON_INTERPRETER': sys.executable})
+    for name_ in [key for key in run_env if key.startswith('VB365_')]:
+        del run_env[name_]
+    run_env.update(env or {})
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env, check=False,
+                            universal_newlines=True, timeout=600)
+    if check and result.returncode != 0:
+        pytest.fail('ansible-playbook %s failed (rc %d):\n%s' % (name, result.returncode, result.stdout[-6000:]))
+    return result
+
+
+def connection(emulator, api_version='v8', **extra):
+    info = emulator.info
+    values = {'server': info['url'], 'username': info['username'], 'password': info['password'],
+              'ca_path': info['ca_path'], 'api_version': api_version}
+    values.update(extra)
+    return values
