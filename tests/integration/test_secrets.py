@@ -14,9 +14,9 @@ def test_no_secret_in_vvv_output(fresh, tmp_path):
     # Password login, then tokens that expire every 2 requests: refreshed tokens appear mid-run.
     fresh.admin('faults', {'expire_tokens_after': 2})
     result_file = tmp_path / 'ok.json'
-    outputs.append(run_playbook('read', {'conn': connection(fresh), 'params': {'job_session_id': session['id'],
-                                                                             'page_size': 20},
-                                         'result_file': str(result_file)}, tmp_path, verbosity=3).stdout)
+    params = {'job_session_id': session['id'], 'page_size': 20}
+    outputs.append(run_playbook('read', {'conn': connection(fresh), 'params': params, 'result_file': str(result_file)},
+                                tmp_path, verbosity=3).stdout)
     outputs.append(result_file.read_text())
     # A failing login with a wrong password.
     fresh.admin('reset', {})

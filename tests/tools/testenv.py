@@ -294,8 +294,8 @@ def demo(core):
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     try:
         session = next(s for s in info['sessions'] if s['job_name'] == 'Fabrikam - All users')
-        log('emulator of VB365 %s at %s; checking the last session of "%s"' % (info['product'], info['url'],
-                                                                              session['job_name']))
+        log('emulator of VB365 %s at %s; checking the last session of "%s"'
+            % (info['product'], info['url'], session['job_name']))
         env = {'ANSIBLE_COLLECTIONS_PATH': collections, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
                'ANSIBLE_LOCALHOST_WARNING': 'false', 'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
                'ANSIBLE_CALLBACK_RESULT_FORMAT': 'yaml', 'ANSIBLE_PYTHON_INTERPRETER': os.path.join(bindir, 'python'),
