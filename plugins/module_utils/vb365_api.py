@@ -314,7 +314,9 @@ class Vb365Client:
         """End the token's server session where the version can (v7 and v8). Returns True if it did."""
         if self.api_version not in ('v7', 'v8') or not self._access_token:
             return False
-        self._send('POST', '/%s/token/logout' % self.api_version, authenticated=True, allowed=(200, 204))
+        # A refused token is not renewed just to be logged out.
+        self._send('POST', '/%s/token/logout' % self.api_version, authenticated=True, allowed=(200, 204),
+                   renew=False)
         return True
 
     def _renew_token(self):
@@ -388,9 +390,9 @@ class Vb365Client:
                              % (method, path, response.status_code, message), kind='protocol',
                              status=response.status_code, method=method, path=path, server_message=message)
 
-    def _send(self, method, path, params=None, data=None, authenticated=True, allowed=(200, 201, 204)):
+    def _send(self, method, path, params=None, data=None, authenticated=True, allowed=(200, 201, 204), renew=True):
         """Send one request with retries and, when authenticated, one token renewal on 401."""
-        renewed = False
+        renewed = not renew
         if authenticated and not self._access_token:
             self._renew_token()
             renewed = True
