@@ -40,7 +40,7 @@ options:
     type: str
   access_token:
     description:
-      - A bearer token obtained earlier, for example with C(vb365.backup.token), used as it is; no login.
+      - A bearer token obtained earlier, for example with M(vb365.backup.token), used as it is; no login.
       - If the server refuses it (HTTP 401) and O(refresh_token) is given, the module refreshes once.
       - Read from E(VB365_ACCESS_TOKEN) under the rule described for O(username).
     type: str
@@ -92,6 +92,6 @@ requirements:
   - requests >= 2.25 (Python library, on the host that runs the module)
 notes:
   - The server allows about five logins a minute. A module run logs in at most once and reuses the
-    token on every page; to share one login between tasks, use C(vb365.backup.token).
+    token on every page; to share one login between tasks, use M(vb365.backup.token).
   - Passwords and tokens never appear in results, warnings or errors.
 '''

@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Find jobs and their sessions on every API version, and give sessions one snake_case shape.
+
+The versions differ: a job's sessions are under /Jobs/{id}/JobSessions in v5 and v6 and behind
+/JobSessions?jobId= from v7; /Jobs is a plain array before v8 and a page in v8; v8 filters by
+status with its own words (Succeeded, Failed, Stopped).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import (
+    duration_seconds, normalize_status, timestamp_ticks)
+
+# Our statuses in v8's /JobSessions?status= words.
+V8_STATUS_FILTER = {'Success': 'Succeeded', 'Warning': 'Warning', 'Error': 'Failed', 'Running': 'Running',
+                    'Stop': 'Stopped'}
+
+
+class LookupFailure(Exception):
+    """A job name that matches no job, or more than one."""
+
+
+def snake_case(name):
+    name = re.sub(r'([A-Z]+)([A-Z][a-z])', r'\1_\2', name)
+    return re.sub(r'([a-z0-9])([A-Z])', r'\1_\2', name).lower()
+
+
+def snake_keys(value):
+    if isinstance(value, dict):
+        return dict((snake_case(key), snake_keys(item)) for key, item in value.items() if key != '_links')
+    if isinstance(value, list):
+        return [snake_keys(item) for item in value]
+    return value
+
+
+def list_jobs(client, page_size=1000):
+    return [job for page in client.iter_pages('/Jobs', page_size=page_size) for job in page]
+
+
+def find_job(jobs, name):
+    """The one job called name: exact match first, then ignoring case."""
+    matches = [job for job in jobs if job.get('name') == name]
+    if not matches:
+        matches = [job for job in jobs if str(job.get('name', '')).lower() == name.lower()]
+    if not matches:
+        known = ', '.join(sorted(str(job.get('name')) for job in jobs)) or 'none'
+        raise LookupFailure('No job is named %r. Jobs on this server: %s.' % (name, known))
+    if len(matches) > 1:
+        raise LookupFailure('%d jobs are named %r (ids %s): give job_id instead.'
+                            % (len(matches), name, ', '.join(str(job.get('id')) for job in matches)))
+    return matches[0]
+
+
+def _job_id_of(raw):
+    if raw.get('jobId'):
+        return raw['jobId']
+    # Before v8 only the job link names the job: .../Jobs/{id}, absolute on v5.
+    href = ((raw.get('_links') or {}).get('job') or {}).get('href') or ''
+    match = re.search(r'/Jobs/([0-9a-fA-F-]{36})', href)
+    return match.group(1) if match else None
+
+
+def normalize_session(raw, job_names=None, job_id=None):
+    session_job_id = _job_id_of(raw) or job_id
+    creation_time = raw.get('creationTime')
+    end_time = raw.get('endTime')
+    return {
+        'id': raw.get('id'),
+        'job_id': session_job_id,
+        'job_name': (job_names or {}).get(str(session_job_id).lower()) if session_job_id else None,
+        'status': normalize_status(raw.get('status')),
+        'creation_time': creation_time,
+        'end_time': end_time,
+        'duration_seconds': duration_seconds(creation_time, end_time),
+        'progress': raw.get('progress'),
+        'retry_count': raw.get('retryCount'),
+        'details': raw.get('details'),
+        'statistics': snake_keys(raw.get('statistics') or {}),
+    }
+
+
+def parse_bound(name, value):
+    """Ticks of an ISO 8601 option value, or a ValueError that names the option."""
+    if value is None:
+        return None
+    ticks = timestamp_ticks(value)
+    if ticks is None:
+        raise ValueError('%s %r is not an ISO 8601 date and time (like 2026-11-27T22:00:00Z or '
+                         '2026-11-27T22:00:00+01:00).' % (name, value))
+    return ticks
+
+
+def collect_sessions(client, job_id=None, job_name=None, job_session_id=None, statuses=None, created_after=None,
+                     created_before=None, latest=None, page_size=100, max_items=None):
+    """The module's result (without ``changed``): sessions newest first."""
+    after = parse_bound('created_after', created_after)
+    before = parse_bound('created_before', created_before)
+    version = client.api_version
+    jobs = list_jobs(client)
+    job_names = dict((str(job.get('id')).lower(), job.get('name')) for job in jobs)
+    if job_name is not None:
+        job_id = find_job(jobs, job_name)['id']
+
+    if job_session_id is not None:
+        raw_sessions = [client.get('/JobSessions/%s' % job_session_id)]
+    else:
+        params = {}
+        if job_id is not None and version in ('v5', 'v6'):
+            path = '/Jobs/%s/JobSessions' % job_id
+        else:
+            path = '/JobSessions'
+            if job_id is not None:
+                params['jobId'] = job_id
+        if version == 'v8' and statuses and len(statuses) == 1 and next(iter(statuses)) in V8_STATUS_FILTER:
+            params['status'] = V8_STATUS_FILTER[next(iter(statuses))]
+        # endTimeLowerBound drops sessions without an end, so it may only stand in for created_after
+        # when running sessions are not wanted anyway; a session ends after it is created.
+        if created_after and version != 'v5' and statuses and 'Running' not in statuses:
+            params['endTimeLowerBound'] = created_after
+        raw_sessions = _read(client, path, params, page_size, max_items, statuses, after, before)
+
+    sessions = [normalize_session(raw, job_names, job_id) for raw in raw_sessions]
+    sessions = [session for session in sessions if _wanted(session, statuses, after, before)]
+    if job_id is not None:
+        sessions = [session for session in sessions if str(session['job_id']).lower() == str(job_id).lower()]
+    sessions.sort(key=lambda session: timestamp_ticks(session['creation_time']) or 0, reverse=True)
+    if latest is not None:
+        sessions = sessions[:latest]
+    return {'job_sessions': sessions, 'api_version': version}
+
+
+def _read(client, path, params, page_size, max_items, statuses, after, before):
+    raw_sessions = []
+    for page in client.iter_pages(path, params=params, page_size=page_size):
+        for raw in page:
+            raw_sessions.append(raw)
+        if max_items is not None:
+            kept = [raw for raw in raw_sessions if _wanted(normalize_session(raw), statuses, after, before)]
+            if len(kept) >= max_items:
+                return kept[:max_items]
+    return raw_sessions
+
+
+def _wanted(session, statuses, after, before):
+    if statuses and session['status'] not in statuses:
+        return False
+    created = timestamp_ticks(session['creation_time'])
+    if after is not None and (created is None or created < after):
+        return False
+    if before is not None and (created is None or created >= before):
+        return False
+    return True
