@@ -3,9 +3,9 @@
 PYTHON ?= $(shell command -v python3 2>/dev/null || command -v python 2>/dev/null)
 CORES ?= 2.21,2.19
 
-.PHONY: test sanity units integration demo clean
+.PHONY: test sanity units integration ecosystem demo clean
 
-test:  ## sanity, units and integration on every core in CORES
+test:  ## sanity, units, integration and ecosystem checks on every core in CORES
 	$(PYTHON) tests/tools/testenv.py --cores $(CORES) test
 
 sanity:
@@ -20,5 +20,8 @@ integration:
 clean:
 	rm -rf .build .venv tests/output
 
-demo:  ## the emulator, the collection installed from this tree, and playbooks/check_session.yml
+demo:  ## the emulator, the collection installed from this tree, and playbooks/session_report.yml
 	$(PYTHON) tests/tools/testenv.py --cores $(CORES) demo
+
+ecosystem:  ## ansible-doc, ansible-lint, galaxy build + galaxy-importer, ansible-builder create
+	$(PYTHON) tests/tools/testenv.py --cores $(CORES) ecosystem

@@ -97,10 +97,10 @@ def fresh(emulator8):
     return emulator8
 
 
-def run_playbook(name, extra_vars, tmp_path, verbosity=0, env=None, check=True):
-    vars_file = tmp_path / ('%s-vars.json' % name)
+def run_playbook(name, extra_vars, tmp_path, verbosity=0, env=None, check=True, extra_args=()):
+    vars_file = tmp_path / ('%s-vars.json' % os.path.basename(name))
     vars_file.write_text(json.dumps(extra_vars))
-    command = ['ansible-playbook', os.path.join(PLAYBOOKS, '%s.yml' % name), '-e', '@%s' % vars_file]
+    command = ['ansible-playbook', os.path.join(PLAYBOOKS, '%s.yml' % name), '-e', '@%s' % vars_file] + list(extra_args)
     if verbosity:
         command.append('-' + 'v' * verbosity)
     run_env = dict(os.environ)

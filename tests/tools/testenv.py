@@ -38,6 +38,8 @@ DEFAULT_CORES = ('2.21', '2.19')
 REQUIREMENT_FILES = ('requirements.txt', 'tests/unit/requirements.txt', 'tests/integration/requirements.txt')
 # What ansible-test units needs besides the collection's own test requirements.
 UNITS_RUNNER = ('mock', 'pytest', 'pytest-mock', 'pytest-xdist', 'pyyaml')
+# Ecosystem checks, kept apart from the cores' environments because they bring their own ansible-core.
+TOOLS = ('ansible-lint', 'galaxy-importer', 'ansible-builder')
 
 STAND_IN_MARK = '# vb365.backup get-pip stand-in'
 STAND_IN = STAND_IN_MARK + '''
@@ -113,26 +115,34 @@ def find_python(core):
     return None
 
 
-def requirements_digest(core):
-    digest = hashlib.sha256(CORES[core]['requirement'].encode())
-    digest.update(' '.join(UNITS_RUNNER).encode())
-    for name in REQUIREMENT_FILES:
-        path = os.path.join(ROOT, name)
+def venv_plan(name):
+    """(python finder key, packages, requirement files) of a virtual environment."""
+    if name == 'tools':
+        return DEFAULT_CORES[0], list(TOOLS), ()
+    return name, [CORES[name]['requirement']] + list(UNITS_RUNNER), REQUIREMENT_FILES
+
+
+def requirements_digest(name):
+    _core, packages, files = venv_plan(name)
+    digest = hashlib.sha256(' '.join(packages).encode())
+    for file_name in files:
+        path = os.path.join(ROOT, file_name)
         if os.path.exists(path):
             with open(path, 'rb') as handle:
                 digest.update(handle.read())
     return digest.hexdigest()
 
 
-def ensure_venv(core):
-    """The venv of a core, created or refreshed when its requirements changed. Returns its bin dir."""
-    venv = os.path.join(VENVS, 'core-%s' % core)
+def ensure_venv(name):
+    """The venv of a core (or of the tools), made anew when its requirements changed. Returns its bin dir."""
+    core, packages, files = venv_plan(name)
+    venv = os.path.join(VENVS, name if name == 'tools' else 'core-%s' % name)
     bindir = os.path.join(venv, 'bin')
     stamp = os.path.join(venv, '.requirements-digest')
-    digest = requirements_digest(core)
+    digest = requirements_digest(name)
     if os.path.exists(stamp):
         with open(stamp) as handle:
-            if handle.read().strip() == digest and os.path.exists(os.path.join(bindir, 'ansible-test')):
+            if handle.read().strip() == digest and os.path.exists(os.path.join(bindir, 'python')):
                 return bindir
     python = find_python(core)
     if not python:
@@ -142,10 +152,10 @@ def ensure_venv(core):
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([python, '-m', 'venv', venv], check=True)
     pip = [os.path.join(bindir, 'python'), '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check']
-    install = [CORES[core]['requirement']] + list(UNITS_RUNNER)
-    for name in REQUIREMENT_FILES:
-        if os.path.exists(os.path.join(ROOT, name)):
-            install += ['-r', os.path.join(ROOT, name)]
+    install = list(packages)
+    for file_name in files:
+        if os.path.exists(os.path.join(ROOT, file_name)):
+            install += ['-r', os.path.join(ROOT, file_name)]
     subprocess.run(pip + install, check=True)
     with open(stamp, 'w') as handle:
         handle.write(digest)
@@ -205,13 +215,20 @@ def stage():
     return STAGE
 
 
-def run(command, bindir, cwd=STAGE, extra_env=None):
+def run(command, bindir, cwd=STAGE, extra_env=None, quiet=False):
     env = dict(os.environ)
     env['PATH'] = bindir + os.pathsep + env.get('PATH', '')
     env.pop('PYTHONPATH', None)
     env['ANSIBLE_FORCE_COLOR'] = '0'
     env.update(extra_env or {})
     log('$ %s' % ' '.join(command))
+    if quiet:
+        # Only the failure is worth reading (ansible-doc prints whole manuals).
+        result = subprocess.run(command, cwd=cwd, env=env, check=False, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, universal_newlines=True)
+        if result.returncode != 0:
+            print(result.stdout[-5000:], flush=True)
+        return result.returncode
     return subprocess.run(command, cwd=cwd, env=env, check=False).returncode
 
 
@@ -239,7 +256,38 @@ def suite_integration(bindir):
                extra_env={'ANSIBLE_COLLECTIONS_PATH': BUILD, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false'})
 
 
-SUITES = {'sanity': suite_sanity, 'units': suite_units, 'integration': suite_integration}
+def suite_ecosystem(bindir):
+    """ansible-doc on every module and the role with this core; lint, build, import and EE context once."""
+    env = {'ANSIBLE_COLLECTIONS_PATH': BUILD, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false'}
+    modules = sorted(os.path.splitext(name)[0] for name in os.listdir(os.path.join(STAGE, 'plugins', 'modules'))
+                     if name.endswith('.py'))
+    codes = [run(['ansible-doc', '--type', 'module'] + ['vb365.backup.%s' % name for name in modules], bindir,
+                 extra_env=dict(env, PAGER='cat'), quiet=True),
+             run(['ansible-doc', '--type', 'role', 'vb365.backup.job_session_report'], bindir,
+                 extra_env=dict(env, PAGER='cat'), quiet=True)]
+    if os.path.basename(os.path.dirname(bindir)) != 'core-%s' % DEFAULT_CORES[0]:
+        return max(codes)
+    tools = ensure_venv('tools')
+    dist = os.path.join(BUILD, 'dist')
+    shutil.rmtree(dist, ignore_errors=True)
+    codes.append(run(['ansible-lint'], tools, extra_env={'NO_COLOR': '1'}))
+    codes.append(run(['ansible-galaxy', 'collection', 'build', '--output-path', dist], tools))
+    tarballs = glob.glob(os.path.join(dist, 'vb365-backup-*.tar.gz'))
+    codes.append(run([os.path.join(tools, 'python'), '-m', 'galaxy_importer.main'] + tarballs, tools,
+                     extra_env={'GALAXY_IMPORTER_CONFIG': os.path.join(STAGE, 'tests', 'tools', 'galaxy-importer.cfg')})
+                 if tarballs else 1)
+    context = os.path.join(BUILD, 'ee-context')
+    codes.append(run(['ansible-builder', 'create', '--file', 'execution-environment.yml', '--context', context],
+                     tools))
+    # Dockerfile where a docker client is installed, Containerfile otherwise.
+    if not any(os.path.exists(os.path.join(context, name)) for name in ('Containerfile', 'Dockerfile')):
+        log('ansible-builder wrote no Containerfile or Dockerfile')
+        codes.append(1)
+    return max(codes)
+
+
+SUITES = {'sanity': suite_sanity, 'units': suite_units, 'integration': suite_integration,
+          'ecosystem': suite_ecosystem}
 
 
 def install_collection(bindir, destination):
@@ -284,7 +332,7 @@ def stop(process):
 
 
 def demo(core):
-    """Start the emulator, run the shipped playbook against it, stop the emulator whatever happens."""
+    """Start the emulator, run the shipped report playbook against it, stop the emulator whatever happens."""
     bindir = ensure_venv(core)
     stage()
     collections = os.path.join(BUILD, 'demo-collections')
@@ -293,15 +341,25 @@ def demo(core):
     # A SIGTERM (a CI timeout, a closed terminal) must still reach the finally below.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     try:
-        session = next(s for s in info['sessions'] if s['job_name'] == 'Fabrikam - All users')
-        log('emulator of VB365 %s at %s; checking the last session of "%s"'
-            % (info['product'], info['url'], session['job_name']))
+        job_name = 'Fabrikam - All users'
+        report_dir = os.path.join(BUILD, 'demo-reports')
+        log('emulator of VB365 %s at %s; reporting on the last finished session of "%s"'
+            % (info['product'], info['url'], job_name))
         env = {'ANSIBLE_COLLECTIONS_PATH': collections, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
                'ANSIBLE_LOCALHOST_WARNING': 'false', 'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
                'ANSIBLE_CALLBACK_RESULT_FORMAT': 'yaml', 'ANSIBLE_PYTHON_INTERPRETER': os.path.join(bindir, 'python'),
                'VB365_SERVER': info['url'], 'VB365_USERNAME': info['username'], 'VB365_PASSWORD': info['password'],
-               'VB365_CA_PATH': info['ca_path'], 'VB365_JOB_SESSION_ID': session['id']}
-        return run(['ansible-playbook', 'vb365.backup.check_session'], bindir, cwd=ROOT, extra_env=env)
+               'VB365_CA_PATH': info['ca_path']}
+        extra_vars = {'vb365_job_name': job_name, 'vb365_report_dir': report_dir,
+                      'vb365_report_formats': ['json', 'markdown', 'html', 'csv']}
+        code = run(['ansible-playbook', 'vb365.backup.session_report', '-e', json.dumps(extra_vars)], bindir,
+                   cwd=ROOT, extra_env=env)
+        reports = sorted(glob.glob(os.path.join(report_dir, '*.md')))
+        if code == 0 and reports:
+            with open(reports[0]) as handle:
+                print('\n' + handle.read(), flush=True)
+            log('all reports (JSON, Markdown, HTML, CSV) are in %s' % report_dir)
+        return code
     finally:
         stop(process)
 
@@ -309,7 +367,7 @@ def demo(core):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('suites', nargs='*', default=['test'],
-                        help='sanity, units, integration, test for all three (default), or demo')
+                        help='sanity, units, integration, ecosystem, test for all four (default), or demo')
     parser.add_argument('--cores', default=os.environ.get('CORES', ','.join(DEFAULT_CORES)),
                         help='comma-separated ansible-core releases (default: %(default)s; env CORES)')
     args = parser.parse_args()
