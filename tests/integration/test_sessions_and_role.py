@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from conftest import PLAYBOOKS, connection, run_playbook
+from conftest import connection, run_playbook
 
 COLLECTION_PLAYBOOKS = os.path.join(os.path.dirname(__file__), '..', '..', 'playbooks')
 
