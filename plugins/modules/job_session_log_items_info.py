@@ -66,18 +66,11 @@ options:
     default: true
 extends_documentation_fragment:
   - vb365.backup.connection
+  - vb365.backup.attributes
 attributes:
   check_mode:
     support: full
     description: The module only reads.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to compare.
-  action_group:
-    support: full
-    description: Part of the C(vb365.backup.vb365) action group, for C(module_defaults).
-    membership:
-      - vb365.backup.vb365
 seealso:
   - name: Job session log items in the VB365 REST API reference
     description: The vendor's description of the resource this module reads.

@@ -65,18 +65,11 @@ options:
     type: int
 extends_documentation_fragment:
   - vb365.backup.connection
+  - vb365.backup.attributes
 attributes:
   check_mode:
     support: full
     description: The module only reads.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to compare.
-  action_group:
-    support: full
-    description: Part of the C(vb365.backup.vb365) action group, for C(module_defaults).
-    membership:
-      - vb365.backup.vb365
 seealso:
   - module: vb365.backup.job_session_log_items_info
 notes:

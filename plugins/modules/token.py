@@ -29,20 +29,13 @@ options:
     default: present
 extends_documentation_fragment:
   - vb365.backup.connection
+  - vb365.backup.attributes
 attributes:
   check_mode:
     support: full
     description:
       - V(present) logs in even in check mode, since later read-only tasks need the token.
       - V(absent) reports what it would do and sends nothing.
-  diff_mode:
-    support: none
-    description: There is nothing to compare.
-  action_group:
-    support: full
-    description: Part of the C(vb365.backup.vb365) action group, for C(module_defaults).
-    membership:
-      - vb365.backup.vb365
 seealso:
   - module: vb365.backup.job_session_log_items_info
   - module: vb365.backup.job_sessions_info
