@@ -9,7 +9,7 @@ counts is kept, so a session of a million operations needs no more memory than o
 
 from __future__ import annotations
 
-from ansible_collections.vb365.backup.plugins.module_utils.normalize import LogItemSummary, normalize_log_item
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import LogItemSummary, normalize_log_item_with_ticks
 
 
 def _usn_order(log_item):
@@ -74,10 +74,10 @@ def _read_oldest_first(client, path, page_size, offset, max_items, statuses, sin
                 continue
             if last_usn is None or usn > last_usn:
                 last_usn = usn
-        log_item = normalize_log_item(raw)
+        log_item, start_ticks, end_ticks = normalize_log_item_with_ticks(raw)
         if statuses and log_item['status'] not in statuses:
             continue
-        summary.add(log_item)
+        summary.add(log_item, start_ticks, end_ticks)
         if include_items:
             kept.append(log_item)
         if max_items is not None and summary.total >= max_items:
@@ -100,7 +100,7 @@ def _read_newest_first(client, path, page_size, since_usn, statuses):
                 break
             if usn > last_usn:
                 last_usn = usn
-        log_item = normalize_log_item(raw)
+        log_item = normalize_log_item_with_ticks(raw)[0]
         if not statuses or log_item['status'] in statuses:
             kept.append(log_item)
     kept.sort(key=_usn_order)

@@ -41,7 +41,17 @@ def normalize_status(word):
     """Map a status word (any case) to one of STATUSES; anything unrecognised is Unknown."""
     if not word:
         return 'Unknown'
-    return _STATUS_WORDS.get(re.sub(r'[\s_-]+', '', str(word)).lower(), 'Unknown')
+    # Sessions repeat a handful of words thousands of times: remember them (a few, in case a server
+    # invents many).
+    status = _STATUS_SEEN.get(word)
+    if status is None:
+        status = _STATUS_WORDS.get(re.sub(r'[\s_-]+', '', str(word)).lower(), 'Unknown')
+        if len(_STATUS_SEEN) < 256:
+            _STATUS_SEEN[word] = status
+    return status
+
+
+_STATUS_SEEN = {}
 
 
 def parse_status_filter(words):
@@ -64,6 +74,27 @@ def timestamp_ticks(value):
     """
     if not value or not isinstance(value, str):
         return None
+    # The servers' usual form, 2021-02-26T01:00:00.1732347+03:00, by slicing: a session's
+    # timestamps share few minutes, so the date, hour and minute are converted once per minute.
+    if len(value) == 33 and value[16] == ':' and value[19] == '.' and value[30] == ':':
+        key = value[:16] + value[27:]
+        base = _MINUTE_TICKS.get(key)
+        if base is None:
+            base = _parse_ticks(value[:16] + ':00' + value[27:])
+            if len(_MINUTE_TICKS) > 4096:
+                _MINUTE_TICKS.clear()
+            _MINUTE_TICKS[key] = base
+        if base is not None:
+            seconds, fraction = value[17:19], value[20:27]
+            if seconds.isdigit() and fraction.isdigit():
+                return base + int(seconds) * _TICKS_PER_SECOND + int(fraction)
+    return _parse_ticks(value)
+
+
+_MINUTE_TICKS = {}
+
+
+def _parse_ticks(value):
     match = _TIMESTAMP.match(value.strip())
     if not match:
         return None
@@ -94,6 +125,11 @@ def duration_seconds(start, end):
 
 def normalize_log_item(item):
     """One log item of any API version as the documented dict of eight keys."""
+    return normalize_log_item_with_ticks(item)[0]
+
+
+def normalize_log_item_with_ticks(item):
+    """(log item, start ticks, end ticks): the times parsed once, for LogItemSummary.add."""
     title = item.get('title')
     if title is not None or 'type' not in item:
         text = title or ''
@@ -111,7 +147,9 @@ def normalize_log_item(item):
         title = '[%s] %s' % (kind, message) if kind else message
     creation_time = item.get('creationTime')
     end_time = item.get('endTime')
-    return {
+    start_ticks = timestamp_ticks(creation_time)
+    end_ticks = timestamp_ticks(end_time)
+    log_item = {
         'id': item.get('id'),
         'usn': item.get('usn'),
         'status': status,
@@ -119,8 +157,10 @@ def normalize_log_item(item):
         'message': message,
         'creation_time': creation_time,
         'end_time': end_time,
-        'duration_seconds': duration_seconds(creation_time, end_time),
+        'duration_seconds': None if start_ticks is None or end_ticks is None
+        else (end_ticks - start_ticks) / float(_TICKS_PER_SECOND),
     }
+    return log_item, start_ticks, end_ticks
 
 
 class LogItemSummary:
@@ -132,17 +172,18 @@ class LogItemSummary:
         self._first = None
         self._last = None
 
-    def add(self, log_item):
+    def add(self, log_item, start_ticks=None, end_ticks=None):
+        """Count one normalised item; pass its parsed times when they are at hand."""
         self.total += 1
         self.by_status[log_item['status']] += 1
         created = log_item['creation_time']
         ended = log_item['end_time']
         if created:
-            ticks = timestamp_ticks(created)
+            ticks = start_ticks if start_ticks is not None else timestamp_ticks(created)
             if ticks is not None and (self._first is None or ticks < self._first[0]):
                 self._first = (ticks, created)
         if ended:
-            ticks = timestamp_ticks(ended)
+            ticks = end_ticks if end_ticks is not None else timestamp_ticks(ended)
             if ticks is not None and (self._last is None or ticks > self._last[0]):
                 self._last = (ticks, ended)
 

@@ -95,3 +95,17 @@ def test_status_filter_words():
 
 def test_status_word_lookup_is_blank_insensitive():
     assert normalize_status(' in_progress ') == 'Running'
+
+
+def test_fast_timestamp_path_agrees_with_the_full_parser():
+    import random
+    from ansible_collections.vb365.backup.plugins.module_utils.normalize import _parse_ticks
+    rng = random.Random(7)
+    for _sample in range(2000):
+        value = '%04d-%02d-%02dT%02d:%02d:%02d.%07d%s%02d:%02d' % (
+            rng.randint(1990, 2090), rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59),
+            rng.randint(0, 59), rng.randint(0, 9999999), rng.choice('+-'), rng.randint(0, 14), rng.choice((0, 30, 45)))
+        assert timestamp_ticks(value) == _parse_ticks(value), value
+    # Same length and separators, but not digits: the full parser decides (and refuses).
+    assert timestamp_ticks('2021-02-26T01:00:xx.1732347+03:00') is None
+    assert timestamp_ticks('2021-02-26T01:00:00.17323x7+03:00') is None
