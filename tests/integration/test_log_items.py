@@ -91,3 +91,20 @@ def test_validate_certs_false_works_with_a_warning(fresh, tmp_path):
                         ca_path=None, validate_certs=False)
     assert not result.get('failed')
     assert any('validate_certs is false' in warning for warning in result['warnings'])
+
+
+@pytest.mark.parametrize('api_version, most_requests', [('v8', 1), ('v7', 2)])
+def test_incremental_poll_reads_only_what_it_must(make_emulator, tmp_path, api_version, most_requests):
+    emulator = make_emulator('--product', '8', '--no-rate-limit', '--large-session-items', '20000')
+    session_id = emulator.info['large_session_id']
+    everything, _run = read(emulator, tmp_path, {'job_session_id': session_id, 'include_items': True,
+                                                 'page_size': 10000}, api_version=api_version)
+    since = everything['log_items'][-101]['usn']
+    emulator.admin('reset', {})
+    newest, _run = read(emulator, tmp_path, {'job_session_id': session_id, 'since_usn': since, 'page_size': 10000},
+                        api_version=api_version)
+    assert newest['log_items'] == everything['log_items'][-100:]
+    assert newest['last_usn'] == everything['last_usn']
+    requests = emulator.admin('state')['counters']['GET %s/JobSessions/{id}/LogItems' % api_version]
+    # v8 reads newest first and stops at the first old item; v7 cannot sort, so it reads every page.
+    assert requests == most_requests
