@@ -9,7 +9,8 @@ counts is kept, so a session of a million operations needs no more memory than o
 
 from __future__ import annotations
 
-from ansible_collections.vb365.backup.plugins.module_utils.normalize import LogItemSummary, normalize_log_item_with_ticks
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import (
+    LogItemSummary, normalize_log_item_with_ticks, status_title_message)
 
 
 def _usn_order(log_item):
@@ -74,12 +75,18 @@ def _read_oldest_first(client, path, page_size, offset, max_items, statuses, sin
                 continue
             if last_usn is None or usn > last_usn:
                 last_usn = usn
-        log_item, start_ticks, end_ticks = normalize_log_item_with_ticks(raw)
-        if statuses and log_item['status'] not in statuses:
-            continue
-        summary.add(log_item, start_ticks, end_ticks)
         if include_items:
+            log_item, start_ticks, end_ticks = normalize_log_item_with_ticks(raw)
+            if statuses and log_item['status'] not in statuses:
+                continue
+            summary.add(log_item, start_ticks, end_ticks)
             kept.append(log_item)
+        else:
+            # Counts only: no log item is built (the monitoring path reads whole sessions).
+            status = status_title_message(raw)[0]
+            if statuses and status not in statuses:
+                continue
+            summary.add_parts(status, raw.get('creationTime'), raw.get('endTime'))
         if max_items is not None and summary.total >= max_items:
             # What comes after this item was not read: the next poll must start right here.
             if isinstance(usn, int):

@@ -130,21 +130,7 @@ def normalize_log_item(item):
 
 def normalize_log_item_with_ticks(item):
     """(log item, start ticks, end ticks): the times parsed once, for LogItemSummary.add."""
-    title = item.get('title')
-    if title is not None or 'type' not in item:
-        text = title or ''
-        match = _TITLE_PREFIX.match(text)
-        if match:
-            status = normalize_status(match.group(1))
-            message = text[match.end():]
-        else:
-            status = 'Unknown'
-            message = text
-    else:
-        kind = item.get('type')
-        message = item.get('message') or ''
-        status = normalize_status(kind)
-        title = '[%s] %s' % (kind, message) if kind else message
+    status, title, message = status_title_message(item)
     creation_time = item.get('creationTime')
     end_time = item.get('endTime')
     start_ticks = timestamp_ticks(creation_time)
@@ -163,6 +149,25 @@ def normalize_log_item_with_ticks(item):
     return log_item, start_ticks, end_ticks
 
 
+def status_title_message(item):
+    """(status, title, message) of a raw item: v5-v7 read the title's bracketed word, v8 has type and message."""
+    title = item.get('title')
+    if title is not None or 'type' not in item:
+        text = title or ''
+        match = _TITLE_PREFIX.match(text)
+        if match:
+            return normalize_status(match.group(1)), title, text[match.end():]
+        return 'Unknown', title, text
+    kind = item.get('type')
+    message = item.get('message') or ''
+    return normalize_status(kind), ('[%s] %s' % (kind, message) if kind else message), message
+
+
+def _same_form(value, bound):
+    """Whether value has the fixed 33-character form and the offset of bound (a parsed timestamp)."""
+    return len(value) == 33 and len(bound) == 33 and value[27:] == bound[27:] and value[19] == '.'
+
+
 class LogItemSummary:
     """Counts and time bounds of the items that were kept, built one item at a time."""
 
@@ -174,17 +179,22 @@ class LogItemSummary:
 
     def add(self, log_item, start_ticks=None, end_ticks=None):
         """Count one normalised item; pass its parsed times when they are at hand."""
+        self.add_parts(log_item['status'], log_item['creation_time'], log_item['end_time'], start_ticks, end_ticks)
+
+    def add_parts(self, status, created, ended, start_ticks=None, end_ticks=None):
+        """Count one item from its parts, for callers that keep no log item (include_items false)."""
         self.total += 1
-        self.by_status[log_item['status']] += 1
-        created = log_item['creation_time']
-        ended = log_item['end_time']
-        if created:
+        self.by_status[status] += 1
+        first, last = self._first, self._last
+        # A time written like the current bound, with the same offset, orders as a string: one that
+        # cannot win is not parsed. One that may win is parsed, which also rejects a malformed one.
+        if created and (first is None or not _same_form(created, first[1]) or created < first[1]):
             ticks = start_ticks if start_ticks is not None else timestamp_ticks(created)
-            if ticks is not None and (self._first is None or ticks < self._first[0]):
+            if ticks is not None and (first is None or ticks < first[0]):
                 self._first = (ticks, created)
-        if ended:
+        if ended and (last is None or not _same_form(ended, last[1]) or ended > last[1]):
             ticks = end_ticks if end_ticks is not None else timestamp_ticks(ended)
-            if ticks is not None and (self._last is None or ticks > self._last[0]):
+            if ticks is not None and (last is None or ticks > last[0]):
                 self._last = (ticks, ended)
 
     def as_dict(self):

@@ -105,7 +105,7 @@ def run_playbook(name, extra_vars, tmp_path, verbosity=0, env=None, check=True, 
         command.append('-' + 'v' * verbosity)
     run_env = dict(os.environ)
     run_env.update({'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_RETRY_FILES_ENABLED': '0', 'ANSIBLE_LOCALHOST_WARNING': '0',
-                    'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0', 'ANSIBLE_PYTHON_INTERPRETER': sys.executable})
+                    'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0'})
     for name_ in [key for key in run_env if key.startswith('VB365_')]:
         del run_env[name_]
     run_env.update(env or {})

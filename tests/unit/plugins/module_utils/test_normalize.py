@@ -109,3 +109,21 @@ def test_fast_timestamp_path_agrees_with_the_full_parser():
     # Same length and separators, but not digits: the full parser decides (and refuses).
     assert timestamp_ticks('2021-02-26T01:00:xx.1732347+03:00') is None
     assert timestamp_ticks('2021-02-26T01:00:00.17323x7+03:00') is None
+
+
+def test_summary_bounds_across_offsets_and_malformed_times():
+    summary = LogItemSummary()
+    for created, ended in (
+        ('2026-11-27T22:00:01.0000000+01:00', '2026-11-27T22:00:02.0000000+01:00'),
+        # Earlier in absolute time although it reads later: another offset.
+        ('2026-11-27T23:30:00.0000000+05:00', '2026-11-27T23:59:00.0000000+05:00'),
+        # Same form, not a time: never a bound.
+        ('2026-11-27T2x:00:00.0000000+01:00', '9999-11-27T22:00:0x.0000000+01:00'),
+        ('2026-11-27T22:10:00.0000000+01:00', '2026-11-27T22:10:05.5000000+01:00'),
+        ('2026-11-27T22:05:00.0000000+01:00', None),
+    ):
+        summary.add_parts('Success', created, ended)
+    result = summary.as_dict()
+    assert result['total'] == 5
+    assert result['first_creation_time'] == '2026-11-27T23:30:00.0000000+05:00'
+    assert result['last_end_time'] == '2026-11-27T22:10:05.5000000+01:00'
