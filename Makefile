@@ -3,7 +3,7 @@
 PYTHON ?= $(shell command -v python3 2>/dev/null || command -v python 2>/dev/null)
 CORES ?= 2.21,2.19
 
-.PHONY: test sanity units integration ecosystem demo clean
+.PHONY: test sanity units integration ecosystem demo bench clean
 
 test:  ## sanity, units, integration and ecosystem checks on every core in CORES
 	$(PYTHON) tests/tools/testenv.py --cores $(CORES) test
@@ -25,3 +25,6 @@ demo:  ## the emulator, the collection installed from this tree, and playbooks/s
 
 ecosystem:  ## ansible-doc, ansible-lint, galaxy build + galaxy-importer, ansible-builder create
 	$(PYTHON) tests/tools/testenv.py --cores $(CORES) ecosystem
+
+bench:  ## benchmarks/bench.py against the emulator; e.g. make bench BENCH_ARGS='--items 10000 --skip-million'
+	$(PYTHON) tests/tools/testenv.py bench $(BENCH_ARGS)
