@@ -10,7 +10,7 @@ counts is kept, so a session of a million operations needs no more memory than o
 from __future__ import annotations
 
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import (
-    LogItemSummary, normalize_log_item_with_ticks, status_title_message)
+    LogItemSummary, normalize_log_item_with_ticks, status_of)
 
 
 def _usn_order(log_item):
@@ -83,7 +83,7 @@ def _read_oldest_first(client, path, page_size, offset, max_items, statuses, sin
             kept.append(log_item)
         else:
             # Counts only: no log item is built (the monitoring path reads whole sessions).
-            status = status_title_message(raw)[0]
+            status = status_of(raw)
             if statuses and status not in statuses:
                 continue
             summary.add_parts(status, raw.get('creationTime'), raw.get('endTime'))

@@ -149,6 +149,14 @@ def normalize_log_item_with_ticks(item):
     return log_item, start_ticks, end_ticks
 
 
+def status_of(item):
+    """The normalised status of a raw item alone, for the counts-only path."""
+    if 'type' in item and item.get('title') is None:
+        return normalize_status(item.get('type'))
+    match = _TITLE_PREFIX.match(item.get('title') or '')
+    return normalize_status(match.group(1)) if match else 'Unknown'
+
+
 def status_title_message(item):
     """(status, title, message) of a raw item: v5-v7 read the title's bracketed word, v8 has type and message."""
     title = item.get('title')

@@ -127,3 +127,12 @@ def test_summary_bounds_across_offsets_and_malformed_times():
     assert result['total'] == 5
     assert result['first_creation_time'] == '2026-11-27T23:30:00.0000000+05:00'
     assert result['last_end_time'] == '2026-11-27T22:10:05.5000000+01:00'
+
+
+@pytest.mark.parametrize('raw', [
+    {'title': '[Warning] a'}, {'title': 'no bracket'}, {'title': None, 'type': 'Error', 'message': 'm'},
+    {'type': 'Stop', 'message': None}, {}, {'title': '  [Failed]x'}, {'title': '[Succeeded] y', 'type': 'Error'},
+])
+def test_counts_only_status_matches_the_full_normalisation(raw):
+    from ansible_collections.vb365.backup.plugins.module_utils.normalize import status_of
+    assert status_of(raw) == normalize_log_item(raw)['status']
