@@ -106,6 +106,11 @@ def test_role_through_ansible_runner_like_awx(fresh, tmp_path):
     assert artifacts['vb365_job_session_id'] == session['id']
     assert artifacts['vb365_log_summary']['total'] == session['item_count']
     assert set(artifacts) >= {'vb365_job_session', 'vb365_warnings', 'vb365_errors'}
+    facts = [event['event_data']['res']['ansible_facts'] for event in events
+             if event['event'] == 'runner_on_ok' and event['event_data'].get('task') == 'Set the facts']
+    assert facts and facts[0]['vb365_log_summary'] == artifacts['vb365_log_summary']
+    assert facts[0]['vb365_job_session']['id'] == session['id']
+    assert len(facts[0]['vb365_log_items']) == session['item_count']
     assert (tmp_path / 'awx-reports' / ('vb365-session-%s.md' % session['id'])).exists()
     text = json.dumps(events)
     for secret in fresh.admin('state')['issued_secrets'] + [fresh.info['password']]:
