@@ -201,8 +201,8 @@ def main():
     print('|---|---:|---:|---:|---:|')
     for name in contenders:
         row = figures[name]
-        print('| %s | %.2f | %.2f | %.2f | %s |' % (name, row['median'], row['min'], row['emulator_cpu'],
-                                                   '%.0f' % row['rss_mb'] if row['rss_mb'] else '-'))
+        rss = '%.0f' % row['rss_mb'] if row['rss_mb'] else '-'
+        print('| %s | %.2f | %.2f | %.2f | %s |' % (name, row['median'], row['min'], row['emulator_cpu'], rss))
     median = dict((name, figures[name]['median']) for name in contenders)
     if set('MSEFRU') <= set(contenders):
         print('\n| goal | measured | verdict |')
