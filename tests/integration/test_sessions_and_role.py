@@ -48,8 +48,11 @@ def test_role_with_playbook_writes_every_report(fresh, tmp_path):
     assert '# VB365 backup report: Fabrikam - All users - FAILED' in markdown
     assert markdown.count('- **Error**') == facts['vb365_log_summary']['by_status']['Error']
     html = base.with_suffix('.html').read_text()
-    assert html.count('<tr class="error">') == facts['vb365_log_summary']['by_status']['Error']
-    assert html.count('<tr class="warning">') == facts['vb365_log_summary']['by_status']['Warning']
+    counts = facts['vb365_log_summary']['by_status']
+    assert 'Needs attention (%d)' % (counts['Error'] + counts['Warning']) in html
+    # Each error and warning row stands in the attention table and again in the table of all operations.
+    assert html.count('<tr class="error">') == 2 * counts['Error']
+    assert html.count('<tr class="warning">') == 2 * counts['Warning']
     with open(str(base.with_suffix('.csv'))) as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == session['item_count']
