@@ -210,8 +210,6 @@ class Vb365Client:
         # requests lets REQUESTS_CA_BUNDLE override Session.verify, so verify travels with each request.
         self._verify = (ca_path or True) if validate_certs else False
         self.login_count = 0
-        self.request_count = 0
-        self.token_response = None
         self._session = requests.Session()
         self._session.headers.update({'Accept': 'application/json', 'User-Agent': user_agent})
         if plain_http:
@@ -307,7 +305,6 @@ class Vb365Client:
             self._refresh_token = body['refresh_token']
             self._register_secret(self._refresh_token)
         self.login_count += 1
-        self.token_response = body
         return body
 
     def logout(self):
@@ -416,7 +413,6 @@ class Vb365Client:
             headers = {}
             if authenticated:
                 headers['Authorization'] = 'Bearer %s' % self._access_token
-            self.request_count += 1
             failure = None
             try:
                 response = self._session.request(method, url, params=params, data=data, headers=headers,
