@@ -106,7 +106,7 @@ def collect_sessions(client, job_id=None, job_name=None, job_session_id=None, st
         job_id = find_job(jobs, job_name)['id']
 
     if job_session_id is not None:
-        raw_sessions = [client.get('/JobSessions/%s' % job_session_id)]
+        pages = [[client.get('/JobSessions/%s' % job_session_id)]]
     else:
         params = {}
         if job_id is not None and version in ('v5', 'v6'):
@@ -121,32 +121,28 @@ def collect_sessions(client, job_id=None, job_name=None, job_session_id=None, st
         # when running sessions are not wanted anyway; a session ends after it is created.
         if created_after and version != 'v5' and statuses and 'Running' not in statuses:
             params['endTimeLowerBound'] = created_after
-        raw_sessions = _read(client, path, params, page_size, max_items, statuses, after, before)
+        pages = client.iter_pages(path, params=params, page_size=page_size)
 
-    sessions = [normalize_session(raw, job_names, job_id) for raw in raw_sessions]
-    sessions = [session for session in sessions if _wanted(session, statuses, after, before)]
-    if job_id is not None:
-        sessions = [session for session in sessions if str(session['job_id']).lower() == str(job_id).lower()]
+    sessions = []
+    for page in pages:
+        for raw in page:
+            session = normalize_session(raw, job_names, job_id)
+            if _wanted(session, statuses, after, before, job_id):
+                sessions.append(session)
+        if max_items is not None and len(sessions) >= max_items:
+            del sessions[max_items:]
+            break
     sessions.sort(key=lambda session: timestamp_ticks(session['creation_time']) or 0, reverse=True)
     if latest is not None:
         sessions = sessions[:latest]
     return {'job_sessions': sessions, 'api_version': version}
 
 
-def _read(client, path, params, page_size, max_items, statuses, after, before):
-    raw_sessions = []
-    for page in client.iter_pages(path, params=params, page_size=page_size):
-        for raw in page:
-            raw_sessions.append(raw)
-        if max_items is not None:
-            kept = [raw for raw in raw_sessions if _wanted(normalize_session(raw), statuses, after, before)]
-            if len(kept) >= max_items:
-                return kept[:max_items]
-    return raw_sessions
-
-
-def _wanted(session, statuses, after, before):
+def _wanted(session, statuses, after, before, job_id):
     if statuses and session['status'] not in statuses:
+        return False
+    # A server that ignored the job filter is caught here; the job id is the path's or the query's.
+    if job_id is not None and str(session['job_id']).lower() != str(job_id).lower():
         return False
     created = timestamp_ticks(session['creation_time'])
     if after is not None and (created is None or created < after):
