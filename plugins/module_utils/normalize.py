@@ -116,8 +116,10 @@ def _parse_ticks(value):
 
 def duration_seconds(start, end):
     """Seconds from start to end as a float, or None when either is missing or unreadable."""
-    start_ticks = timestamp_ticks(start)
-    end_ticks = timestamp_ticks(end)
+    return _seconds_between(timestamp_ticks(start), timestamp_ticks(end))
+
+
+def _seconds_between(start_ticks, end_ticks):
     if start_ticks is None or end_ticks is None:
         return None
     return (end_ticks - start_ticks) / float(_TICKS_PER_SECOND)
@@ -143,8 +145,7 @@ def normalize_log_item_with_ticks(item):
         'message': message,
         'creation_time': creation_time,
         'end_time': end_time,
-        'duration_seconds': None if start_ticks is None or end_ticks is None
-        else (end_ticks - start_ticks) / float(_TICKS_PER_SECOND),
+        'duration_seconds': _seconds_between(start_ticks, end_ticks),
     }
     return log_item, start_ticks, end_ticks
 
