@@ -32,24 +32,21 @@ import urllib.request
 import ssl
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EMULATOR = os.path.join(HERE, '..', 'tests', 'emulator', 'vb365_emulator.py')
+sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'emulator'))
+
+import vb365_emulator  # noqa: E402  pylint: disable=wrong-import-position
 ORDER = ('M', 'S', 'E', 'F', 'R', 'U')
 
 
 class Emulator:
     def __init__(self, items, work):
-        self.state_dir = tempfile.mkdtemp(prefix='emulator-', dir=work)
-        self.process = subprocess.Popen([sys.executable, EMULATOR, '--state-dir', self.state_dir, '--no-rate-limit',
-                                         '--exit-with-parent', '--large-session-items', str(items)],
-                                        stdout=subprocess.DEVNULL)
-        self.state_file = os.path.join(self.state_dir, 'emulator.json')
-        deadline = time.monotonic() + 60
-        while not os.path.exists(self.state_file):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                sys.exit('the emulator did not start')
-            time.sleep(0.05)
-        with open(self.state_file) as handle:
-            self.info = json.load(handle)
+        state_dir = tempfile.mkdtemp(prefix='emulator-', dir=work)
+        self.state_file = os.path.join(state_dir, 'emulator.json')
+        try:
+            self.process, self.info = vb365_emulator.launch(
+                state_dir, ['--no-rate-limit', '--large-session-items', str(items)], stdout=subprocess.DEVNULL)
+        except RuntimeError as exc:
+            sys.exit(str(exc))
         self.context = ssl.create_default_context(cafile=self.info['ca_path'])
 
     def cpu_seconds(self):
@@ -65,8 +62,7 @@ class Emulator:
             return json.load(response)
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        vb365_emulator.stop(self.process)
 
 
 def playbook(contender, name, extra_vars, work):

@@ -827,6 +827,40 @@ def parse_fault(text):
     return name, json.loads(value) if value else True
 
 
+def launch(state_dir, arguments=(), python=None, timeout=60, **popen_options):
+    """Start an emulator process that stops with its parent; returns (process, the contents of emulator.json).
+
+    For the demo, the tests and the benchmark. Raises RuntimeError when it exits or does not start in time.
+    """
+    state_file = os.path.join(state_dir, 'emulator.json')
+    if os.path.exists(state_file):
+        os.remove(state_file)
+    command = [python or sys.executable, os.path.abspath(__file__), '--state-dir', state_dir, '--exit-with-parent']
+    process = subprocess.Popen(command + list(arguments), **popen_options)
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(state_file):
+        if process.poll() is not None:
+            detail = process.stderr.read().decode(errors='replace') if process.stderr else ''
+            raise RuntimeError('the emulator exited with code %s: %s' % (process.returncode, detail.strip()))
+        if time.monotonic() > deadline:
+            stop(process)
+            raise RuntimeError('the emulator did not start within %d seconds' % timeout)
+        time.sleep(0.05)
+    with open(state_file) as handle:
+        return process, json.load(handle)
+
+
+def stop(process):
+    """SIGTERM an emulator started by launch, then kill it if it lingers."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def build_parser():
     parser = argparse.ArgumentParser(description='Emulate the VB365 REST API on 127.0.0.1 for demos and tests.')
     parser.add_argument('--host', default='127.0.0.1', help='address to bind (default %(default)s)')

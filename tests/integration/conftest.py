@@ -11,25 +11,24 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 import urllib.request
 import ssl
 
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EMULATOR = os.path.join(HERE, '..', 'emulator', 'vb365_emulator.py')
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
+sys.path.insert(0, os.path.join(HERE, '..', 'emulator'))
+
+import vb365_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 
 class RunningEmulator:
-    def __init__(self, state_dir, process):
+    def __init__(self, process, info):
         self.process = process
-        with open(os.path.join(state_dir, 'emulator.json')) as handle:
-            self.info = json.load(handle)
+        self.info = info
         self.url = self.info['url']
         self._context = ssl.create_default_context(cafile=self.info['ca_path']) if self.info['ca_path'] else None
 
@@ -45,28 +44,13 @@ class RunningEmulator:
         return next(s for s in self.info['sessions'] if all(s[key] == value for key, value in match.items()))
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        vb365_emulator.stop(self.process)
 
 
 def start_emulator(state_dir, *arguments):
-    state_file = os.path.join(state_dir, 'emulator.json')
-    command = [sys.executable, EMULATOR, '--state-dir', str(state_dir), '--exit-with-parent'] + list(arguments)
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while not os.path.exists(state_file):
-        if process.poll() is not None:
-            raise RuntimeError('the emulator exited: %s' % process.stderr.read().decode())
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError('the emulator did not start within 30 seconds')
-        time.sleep(0.05)
-    return RunningEmulator(state_dir, process)
+    process, info = vb365_emulator.launch(str(state_dir), arguments, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.PIPE)
+    return RunningEmulator(process, info)
 
 
 @pytest.fixture

@@ -21,13 +21,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 VENVS = os.path.join(ROOT, '.venv')
 BUILD = os.path.join(ROOT, '.build')
 STAGE = os.path.join(BUILD, 'ansible_collections', 'vb365', 'backup')
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
+
+import vb365_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 # Each core with the Pythons it runs on as a controller, preferred first.
 CORES = {
@@ -304,40 +306,18 @@ def install_collection(bindir, destination):
             fail('%s failed' % ' '.join(command[:3]))
 
 
-def start_emulator(bindir, state_dir, *arguments):
-    """Start the emulator in the background; returns (process, its emulator.json)."""
-    state_file = os.path.join(state_dir, 'emulator.json')
-    shutil.rmtree(state_dir, ignore_errors=True)
-    os.makedirs(state_dir)
-    process = subprocess.Popen([os.path.join(bindir, 'python'), os.path.join(ROOT, 'tests', 'emulator',
-                                                                             'vb365_emulator.py'),
-                                '--state-dir', state_dir, '--exit-with-parent'] + list(arguments))
-    deadline = time.monotonic() + 30
-    while not os.path.exists(state_file):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            fail('the emulator did not start')
-        time.sleep(0.05)
-    with open(state_file) as handle:
-        return process, json.load(handle)
-
-
-def stop(process):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def demo(core):
     """Start the emulator, run the shipped report playbook against it, stop the emulator whatever happens."""
     bindir = ensure_venv(core)
     stage()
     collections = os.path.join(BUILD, 'demo-collections')
     install_collection(bindir, collections)
-    process, info = start_emulator(bindir, os.path.join(BUILD, 'demo-emulator'))
+    state_dir = os.path.join(BUILD, 'demo-emulator')
+    os.makedirs(state_dir, exist_ok=True)
+    try:
+        process, info = vb365_emulator.launch(state_dir, python=os.path.join(bindir, 'python'))
+    except RuntimeError as exc:
+        fail(str(exc))
     # A SIGTERM (a CI timeout, a closed terminal) must still reach the finally below.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     try:
@@ -361,7 +341,7 @@ def demo(core):
             log('all reports (JSON, Markdown, HTML, CSV) are in %s' % report_dir)
         return code
     finally:
-        stop(process)
+        vb365_emulator.stop(process)
 
 
 def main():
