@@ -9,6 +9,7 @@ assert_all_requests_are_fired). Sleeps are patched, so retry tests are instant.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import urllib.parse
 
@@ -16,7 +17,19 @@ import pytest
 import responses
 from responses.registries import OrderedRegistry
 
-from ansible.module_utils.testing import patch_module_args
+from ansible.module_utils import basic
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19 reads the arguments from basic._ANSIBLE_ARGS.
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
 
 from ansible_collections.vb365.backup.plugins.module_utils import vb365_api
 
