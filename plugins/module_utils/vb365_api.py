@@ -11,6 +11,7 @@ settings and a warn callback, so the client can be tested and reused on its own.
 from __future__ import annotations
 
 import email.utils
+import os
 import random
 import re
 import time
@@ -37,7 +38,17 @@ BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 30.0
 # A Retry-After longer than this is not waited for: the run fails and says what the server asked.
 RETRY_AFTER_CAP_SECONDS = 120.0
+# Bounds on retrying, so that a flapping server cannot hold a task (or an AWX job) for hours: at most
+# this many retries of one request, and at most this long spent in failed attempts and waits per run.
+MAX_RETRIES = 10
+RETRY_BUDGET_SECONDS = 300.0
 ERROR_EXCERPT_CHARS = 200
+
+# ASP.NET's answer for a path no route matches: on VB365, an API version the server does not serve.
+NO_ROUTE_MESSAGE = 'No HTTP resource was found'
+CERTIFICATE_ADVICE = ('To get the CA, list the chain the server presents with `openssl s_client -connect %s -showcerts '
+                      '</dev/null` and save its last certificate (the root, or the self-signed server certificate) '
+                      'as a PEM file.')
 
 UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 
@@ -45,7 +56,9 @@ UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 class Vb365Error(Exception):
     """Any failure talking to the server, with what a user needs to act on it.
 
-    ``kind`` is one of ``http``, ``tls``, ``connection``, ``timeout``, ``protocol`` or ``config``.
+    ``kind`` is one of ``http``, ``tls``, ``connection``, ``timeout``, ``protocol``, ``config``,
+    ``version`` (the server does not serve the API version) or ``lookup`` (a name or id that matches
+    nothing on the server).
     The message never holds a credential: requests carry secrets only in bodies and headers,
     and neither is ever copied into an error.
     """
@@ -194,8 +207,10 @@ class Vb365Client:
                              kind='config')
         if not isinstance(timeout, (int, float)) or timeout <= 0:
             raise Vb365Error('timeout must be a positive number of seconds, not %r.' % (timeout,), kind='config')
-        if not isinstance(retries, int) or retries < 0:
-            raise Vb365Error('retries must be 0 or more, not %r.' % (retries,), kind='config')
+        if not isinstance(retries, int) or not 0 <= retries <= MAX_RETRIES:
+            raise Vb365Error('retries must be between 0 and %d, not %r.' % (MAX_RETRIES, retries), kind='config')
+        if validate_certs and ca_path:
+            check_ca_file(ca_path)
         self.username = username
         self._password = password
         self._access_token = access_token
@@ -209,6 +224,9 @@ class Vb365Client:
         self._sleep = time.sleep
         # requests lets REQUESTS_CA_BUNDLE override Session.verify, so verify travels with each request.
         self._verify = (ca_path or True) if validate_certs else False
+        self._ca_path = ca_path if validate_certs else None
+        self._plain_http = plain_http
+        self._retry_seconds_spent = 0.0
         self.login_count = 0
         self._session = requests.Session()
         self._session.headers.update({'Accept': 'application/json', 'User-Agent': user_agent})
@@ -281,6 +299,8 @@ class Vb365Client:
         try:
             response = self._send('POST', path, authenticated=False, data=form)
         except Vb365Error as exc:
+            if exc.status == 404:
+                raise self._version_not_served('POST', path, exc)
             if exc.status in (400, 401):
                 reason = (exc.server_message or 'no reason given').rstrip('.')
                 raise Vb365Error('Login to %s with the %s failed (HTTP %s): %s. Check the username and password, '
@@ -306,6 +326,12 @@ class Vb365Client:
             self._register_secret(self._refresh_token)
         self.login_count += 1
         return body
+
+    def _version_not_served(self, method, path, exc):
+        return Vb365Error('%s does not serve REST API %s (HTTP 404 on %s %s): it runs an older VB365 release. '
+                          'Set api_version to auto, or to a version the server serves.'
+                          % (self.base_url, self.api_version, method, path), kind='version', status=404,
+                          method=method, path=path, server_message=exc.server_message, attempts=exc.attempts)
 
     def logout(self):
         """End the token's server session where the version can (v7 and v8). Returns True if it did."""
@@ -396,6 +422,11 @@ class Vb365Client:
         while True:
             response = self._send_with_retries(method, path, params, data, authenticated)
             if response.status_code == 401 and authenticated and not renewed:
+                if not (self._refresh_token or (self.username and self._password)):
+                    raise Vb365Error('The server refused the access token (HTTP 401 on %s %s): it has expired or '
+                                     'was logged out, and no refresh_token, nor username and password, was given '
+                                     'to renew it. Get a new token (vb365.backup.token), or give refresh_token '
+                                     'too.' % (method, path), kind='http', status=401, method=method, path=path)
                 # An access token that expires mid-run costs one renewal, not the run.
                 self._warn('HTTP 401 on %s %s: the access token was refused; renewing it once.' % (method, path))
                 self._renew_token()
@@ -403,7 +434,10 @@ class Vb365Client:
                 continue
             if response.status_code in allowed:
                 return response
-            raise self._http_error(response, method, path)
+            error = self._http_error(response, method, path)
+            if error.status == 404 and NO_ROUTE_MESSAGE in (error.server_message or ''):
+                raise self._version_not_served(method, path, error)
+            raise error
 
     def _send_with_retries(self, method, path, params, data, authenticated):
         url = self.base_url + path
@@ -414,6 +448,7 @@ class Vb365Client:
             if authenticated:
                 headers['Authorization'] = 'Bearer %s' % self._access_token
             failure = None
+            started = time.monotonic()
             try:
                 response = self._session.request(method, url, params=params, data=data, headers=headers,
                                                  timeout=self.timeout, verify=self._verify)
@@ -423,17 +458,22 @@ class Vb365Client:
                 failure = 'HTTP %d' % response.status_code
                 kind = 'http'
             except requests.exceptions.SSLError as exc:
-                raise Vb365Error('TLS failed for %s: %s. Give the server certificate\'s CA with ca_path, or, on a '
-                                 'network you trust, set validate_certs to false.'
-                                 % (self.base_url, _short_reason(exc)), kind='tls', method=method, path=path)
+                raise self._tls_error(exc, method, path)
             except requests.exceptions.Timeout:
                 response = None
                 failure = 'no answer within %s seconds' % self.timeout
                 kind = 'timeout'
             except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                reason = _short_reason(exc)
+                if self._plain_http and _closed_without_answer(reason):
+                    raise Vb365Error('%s closed the connection without answering plain HTTP: that port probably '
+                                     'serves HTTPS. Give the server as https://%s or as the host name alone.'
+                                     % (self.base_url, self.base_url.split('://', 1)[1]),
+                                     kind='connection', method=method, path=path)
                 response = None
-                failure = 'connection failed (%s)' % _short_reason(exc)
+                failure = 'connection failed (%s)' % reason
                 kind = 'connection'
+            self._retry_seconds_spent += time.monotonic() - started
             if attempt > self.retries:
                 if response is not None:
                     return response
@@ -446,9 +486,32 @@ class Vb365Client:
                                  % (self.base_url, method, path, failure, attempt),
                                  kind='connection', method=method, path=path, attempts=attempt)
             delay = self._backoff(attempt, response, method, path)
+            if self._retry_seconds_spent + delay > RETRY_BUDGET_SECONDS:
+                raise Vb365Error('%s %s%s: %s; gave up after %d attempt(s), because this run has already spent %.0f '
+                                 's in failed requests and waits (at most %d s per run). Check the server, or run '
+                                 'again later.' % (method, self.base_url, path, failure, attempt,
+                                                   self._retry_seconds_spent, RETRY_BUDGET_SECONDS),
+                                 kind=kind, status=response.status_code if response is not None else None,
+                                 method=method, path=path, attempts=attempt)
+            self._retry_seconds_spent += delay
             self._warn('%s %s: %s; retry %d of %d in %.1f s.' % (method, path, failure, attempt, self.retries,
                                                                  delay))
             self._sleep(delay)
+
+    def _tls_error(self, exc, method, path):
+        reason = _short_reason(exc)
+        host_port = self.base_url.split('://', 1)[1]
+        if re.search(r"hostname|doesn't match|does not match", reason, re.IGNORECASE):
+            advice = ('The certificate does not name the host given in server: connect with a name or address the '
+                      'certificate carries.')
+        elif self._ca_path:
+            advice = ('The CA in ca_path %s did not verify the server certificate: it is not the CA that signed it. '
+                      % self._ca_path) + CERTIFICATE_ADVICE % host_port
+        else:
+            advice = ("Give the server certificate's CA with ca_path, or, on a network you trust, set validate_certs "
+                      'to false. ') + CERTIFICATE_ADVICE % host_port
+        return Vb365Error('TLS failed for %s: %s. %s' % (self.base_url, reason, advice), kind='tls', method=method,
+                          path=path)
 
     def _backoff(self, attempt, response, method, path):
         retry_after = _retry_after_seconds(response)
@@ -478,6 +541,30 @@ class Vb365Client:
             message += ' (errorCode %s)' % error_code
         return Vb365Error(message + extra, kind='http', status=status, method=method, path=path,
                           server_message=server_message, error_code=error_code)
+
+
+def check_ca_file(ca_path):
+    """Refuse a ca_path that cannot hold the CA before any request: missing, unreadable, empty or not PEM."""
+    if os.path.isdir(ca_path):
+        return  # A folder of hashed certificates (c_rehash), as OpenSSL reads it.
+    if not os.path.exists(ca_path):
+        raise Vb365Error('ca_path %s does not exist: give the PEM file of the CA that signed the server certificate.'
+                         % ca_path, kind='config')
+    try:
+        with open(ca_path, 'rb') as handle:
+            head = handle.read(1024 * 1024)
+    except (IOError, OSError) as exc:
+        raise Vb365Error('ca_path %s cannot be read (%s).' % (ca_path, exc.strerror or exc), kind='config')
+    if b'-----BEGIN CERTIFICATE-----' not in head:
+        what = 'is empty' if not head.strip() else 'holds no PEM certificate (DER or another format?)'
+        raise Vb365Error('ca_path %s %s: give the CA certificate as PEM (text beginning with -----BEGIN '
+                         'CERTIFICATE-----); `openssl x509 -inform der -in FILE -out ca.pem` converts a DER file.'
+                         % (ca_path, what), kind='config')
+
+
+def _closed_without_answer(reason):
+    return bool(re.search(r'Remote ?end closed|RemoteDisconnected|Connection reset|BadStatusLine|without response',
+                          reason, re.IGNORECASE))
 
 
 def _short_reason(exc):

@@ -385,7 +385,7 @@ class TestVersionDiscovery:
 class TestTlsSettings:
     def test_ca_path_travels_with_each_request(self, wire, monkeypatch, tmp_path):
         ca_file = tmp_path / 'ca.pem'
-        ca_file.write_text('not used by the mock')
+        ca_file.write_text('-----BEGIN CERTIFICATE-----\nnot read by the mock\n-----END CERTIFICATE-----\n')
         monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/elsewhere.pem')
         sent = []
         original = requests.Session.request
