@@ -12,29 +12,25 @@ from __future__ import annotations
 
 import re
 
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import (
     duration_seconds, normalize_status, timestamp_ticks)
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
+
+# Statuses a session keeps once it has ended. Unknown (Queued, NotConfigured, ...) is not one of them.
+FINAL_STATUSES = frozenset(('Success', 'Warning', 'Error', 'Stop'))
 
 # Our statuses in v8's /JobSessions?status= words.
 V8_STATUS_FILTER = {'Success': 'Succeeded', 'Warning': 'Warning', 'Error': 'Failed', 'Running': 'Running',
                     'Stop': 'Stopped'}
 
 
-class LookupFailure(Exception):
-    """A job name that matches no job, or more than one."""
+class LookupFailure(Vb365Error):
+    """A job name or id that matches no job, or a name that matches more than one."""
 
-
-def snake_case(name):
-    name = re.sub(r'([A-Z]+)([A-Z][a-z])', r'\1_\2', name)
-    return re.sub(r'([a-z0-9])([A-Z])', r'\1_\2', name).lower()
-
-
-def snake_keys(value):
-    if isinstance(value, dict):
-        return dict((snake_case(key), snake_keys(item)) for key, item in value.items() if key != '_links')
-    if isinstance(value, list):
-        return [snake_keys(item) for item in value]
-    return value
+    def __init__(self, message):
+        super().__init__(message, kind='lookup')
 
 
 def list_jobs(client, page_size=1000):
@@ -53,6 +49,15 @@ def find_job(jobs, name):
         raise LookupFailure('%d jobs are named %r (ids %s): give job_id instead.'
                             % (len(matches), name, ', '.join(str(job.get('id')) for job in matches)))
     return matches[0]
+
+
+def find_job_by_id(jobs, job_id):
+    """The job with this id, so that an unknown id fails as an unknown name does."""
+    for job in jobs:
+        if str(job.get('id', '')).lower() == job_id.lower():
+            return job
+    known = ', '.join(sorted('%s (%s)' % (job.get('name'), job.get('id')) for job in jobs)) or 'none'
+    raise LookupFailure('No job has the id %s. Jobs on this server: %s.' % (job_id, known))
 
 
 def _job_id_of(raw):
@@ -79,31 +84,26 @@ def normalize_session(raw, job_names=None, job_id=None):
         'progress': raw.get('progress'),
         'retry_count': raw.get('retryCount'),
         'details': raw.get('details'),
-        'statistics': snake_keys(raw.get('statistics') or {}),
+        'statistics': camel_dict_to_snake_dict(raw.get('statistics') or {}),
     }
-
-
-def parse_bound(name, value):
-    """Ticks of an ISO 8601 option value, or a ValueError that names the option."""
-    if value is None:
-        return None
-    ticks = timestamp_ticks(value)
-    if ticks is None:
-        raise ValueError('%s %r is not an ISO 8601 date and time (like 2026-11-27T22:00:00Z or '
-                         '2026-11-27T22:00:00+01:00).' % (name, value))
-    return ticks
 
 
 def collect_sessions(client, job_id=None, job_name=None, job_session_id=None, statuses=None, created_after=None,
                      created_before=None, latest=None, page_size=100, max_items=None):
-    """The module's result (without ``changed``): sessions newest first."""
-    after = parse_bound('created_after', created_after)
-    before = parse_bound('created_before', created_before)
+    """The module's result (without ``changed``): sessions newest first.
+
+    Times are ISO 8601 strings the caller has checked; ``latest`` needs every page read, since the
+    API promises no order, so it is not combined with ``max_items``.
+    """
+    after = timestamp_ticks(created_after) if created_after else None
+    before = timestamp_ticks(created_before) if created_before else None
     version = client.api_version
     jobs = list_jobs(client)
     job_names = dict((str(job.get('id')).lower(), job.get('name')) for job in jobs)
     if job_name is not None:
         job_id = find_job(jobs, job_name)['id']
+    elif job_id is not None:
+        job_id = find_job_by_id(jobs, job_id)['id']
 
     if job_session_id is not None:
         pages = [[client.get('/JobSessions/%s' % job_session_id)]]
@@ -118,8 +118,8 @@ def collect_sessions(client, job_id=None, job_name=None, job_session_id=None, st
         if version == 'v8' and statuses and len(statuses) == 1 and next(iter(statuses)) in V8_STATUS_FILTER:
             params['status'] = V8_STATUS_FILTER[next(iter(statuses))]
         # endTimeLowerBound drops sessions without an end, so it may only stand in for created_after
-        # when running sessions are not wanted anyway; a session ends after it is created.
-        if created_after and version != 'v5' and statuses and 'Running' not in statuses:
+        # when every wanted status is one a session has after it ended; a session ends after it starts.
+        if created_after and version != 'v5' and statuses and statuses <= FINAL_STATUSES:
             params['endTimeLowerBound'] = created_after
         pages = client.iter_pages(path, params=params, page_size=page_size)
 

@@ -3,14 +3,22 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Read every log item (operation) of one job session, filtered and summarised on the way.
 
-Pages are normalised and dropped one at a time: with ``include_items`` false nothing but the
-counts is kept, so a session of a million operations needs no more memory than one page.
+One pipeline serves every option: pages -> each item once -> newer than since_usn -> status ->
+at most max_items -> summary (and the items, when they are wanted). Pages are normalised and
+dropped one at a time: with ``include_items`` false nothing but the counts (and, with max_items,
+at most that many small entries) is kept, so a session of a million operations needs no more
+memory than one page, in either reading direction.
 """
 
 from __future__ import annotations
 
+import collections
+import itertools
+
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import (
     LogItemSummary, normalize_log_item_with_ticks, status_of)
+
+ATTENTION_STATUSES = ('Warning', 'Error')
 
 
 def _usn_order(log_item):
@@ -38,77 +46,100 @@ def _unique(pages):
         previous_ids = current_ids
 
 
+# One wanted item: what the summary needs, and the normalised item when one was built.
+_Entry = collections.namedtuple('_Entry', 'usn status created ended start_ticks end_ticks log_item')
+
+
+class _Reading:
+    """The wanted items of a stream of raw items, remembering the highest usn read."""
+
+    def __init__(self, raws, since_usn, newest_first, statuses, include_items, attention_statuses=()):
+        self.highest_usn = since_usn
+        self._raws = raws
+        self._since_usn = since_usn
+        self._newest_first = newest_first
+        self._statuses = statuses
+        self._include_items = include_items
+        self._attention_statuses = attention_statuses
+
+    def __iter__(self):
+        since_usn = self._since_usn
+        for raw in self._raws:
+            usn = raw.get('usn')
+            if isinstance(usn, int):
+                if since_usn is not None and usn <= since_usn:
+                    if self._newest_first:
+                        return  # Everything after this one is older still.
+                    continue
+                if self.highest_usn is None or usn > self.highest_usn:
+                    self.highest_usn = usn
+            if self._include_items:
+                log_item, start_ticks, end_ticks = normalize_log_item_with_ticks(raw)
+                status = log_item['status']
+            else:
+                # Counts only: no log item is built, except for the few that need attention.
+                status = status_of(raw)
+                log_item = start_ticks = end_ticks = None
+                if status in self._attention_statuses:
+                    log_item, start_ticks, end_ticks = normalize_log_item_with_ticks(raw)
+            if self._statuses and status not in self._statuses:
+                continue
+            yield _Entry(usn, status, raw.get('creationTime'), raw.get('endTime'), start_ticks, end_ticks, log_item)
+
+
 def collect_log_items(client, job_session_id, page_size=1000, offset=0, max_items=None, statuses=None,
-                      since_usn=None, include_items=True):
-    """The module's result (without ``changed``) for one job session."""
+                      since_usn=None, include_items=True, attention_limit=None):
+    """The module's result (without ``changed``) for one job session.
+
+    With ``attention_limit``, the result also has ``attention``: at most that many Warning and
+    Error operations, oldest first, however ``include_items`` is set.
+    """
     path = '/JobSessions/%s/LogItems' % job_session_id
+    # v8 can sort newest first: an incremental poll then reads only the pages with new items.
     newest_first = since_usn is not None and offset == 0 and client.api_version == 'v8'
-    if newest_first:
-        kept, last_usn = _read_newest_first(client, path, page_size, since_usn, statuses)
-        if max_items is not None and len(kept) > max_items:
-            kept = kept[:max_items]
-            last_usn = kept[-1]['usn']
-        summary = LogItemSummary()
-        for log_item in kept:
-            summary.add(log_item)
+    pages = client.iter_pages(path, params={'orderAsc': 'false'} if newest_first else None, page_size=page_size,
+                              offset=offset)
+    attention_statuses = ATTENTION_STATUSES if attention_limit else ()
+    reading = _Reading(_unique(pages), since_usn, newest_first, statuses, include_items, attention_statuses)
+    entries = iter(reading)
+    if max_items is not None:
+        if newest_first:
+            # Read newest first, the oldest new items come last: they are the ones a poll returns next.
+            entries = collections.deque(entries, maxlen=max_items)
+        else:
+            entries = itertools.islice(entries, max_items)
+
+    summary = LogItemSummary()
+    kept = []
+    attention = []
+    kept_highest_usn = None
+    for entry in entries:
+        summary.add_parts(entry.status, entry.created, entry.ended, entry.start_ticks, entry.end_ticks)
+        if include_items:
+            kept.append(entry.log_item)
+        if entry.status in attention_statuses:
+            attention.append(entry.log_item)
+            if len(attention) > attention_limit * 2:
+                # Keep the oldest ones without holding every warning of a huge session.
+                attention.sort(key=_usn_order)
+                del attention[attention_limit:]
+        if isinstance(entry.usn, int) and (kept_highest_usn is None or entry.usn > kept_highest_usn):
+            kept_highest_usn = entry.usn
+
+    if max_items is not None and summary.total >= max_items:
+        # What comes after the last returned item was not returned: the next poll starts right there.
+        last_usn = kept_highest_usn if kept_highest_usn is not None else reading.highest_usn
     else:
-        kept, summary, last_usn = _read_oldest_first(client, path, page_size, offset, max_items, statuses,
-                                                     since_usn, include_items)
+        last_usn = reading.highest_usn
     kept.sort(key=_usn_order)
-    return {
-        'log_items': kept if include_items else [],
+    result = {
+        'log_items': kept,
         'summary': summary.as_dict(),
         'job_session_id': job_session_id,
         'api_version': client.api_version,
         'last_usn': last_usn,
     }
-
-
-def _read_oldest_first(client, path, page_size, offset, max_items, statuses, since_usn, include_items):
-    kept = []
-    summary = LogItemSummary()
-    last_usn = since_usn
-    for raw in _unique(client.iter_pages(path, page_size=page_size, offset=offset)):
-        usn = raw.get('usn')
-        if isinstance(usn, int):
-            if since_usn is not None and usn <= since_usn:
-                continue
-            if last_usn is None or usn > last_usn:
-                last_usn = usn
-        if include_items:
-            log_item, start_ticks, end_ticks = normalize_log_item_with_ticks(raw)
-            if statuses and log_item['status'] not in statuses:
-                continue
-            summary.add(log_item, start_ticks, end_ticks)
-            kept.append(log_item)
-        else:
-            # Counts only: no log item is built (the monitoring path reads whole sessions).
-            status = status_of(raw)
-            if statuses and status not in statuses:
-                continue
-            summary.add_parts(status, raw.get('creationTime'), raw.get('endTime'))
-        if max_items is not None and summary.total >= max_items:
-            # What comes after this item was not read: the next poll must start right here.
-            if isinstance(usn, int):
-                last_usn = usn
-            break
-    return kept, summary, last_usn
-
-
-def _read_newest_first(client, path, page_size, since_usn, statuses):
-    # v8 can sort newest first: an incremental poll then reads only the pages with new items.
-    kept = []
-    last_usn = since_usn
-    pages = client.iter_pages(path, params={'orderAsc': 'false'}, page_size=page_size)
-    for raw in _unique(pages):
-        usn = raw.get('usn')
-        if isinstance(usn, int):
-            if usn <= since_usn:
-                break
-            if usn > last_usn:
-                last_usn = usn
-        log_item = normalize_log_item_with_ticks(raw)[0]
-        if not statuses or log_item['status'] in statuses:
-            kept.append(log_item)
-    kept.sort(key=_usn_order)
-    return kept, last_usn
+    if attention_limit:
+        attention.sort(key=_usn_order)
+        result['attention'] = attention[:attention_limit]
+    return result

@@ -1,50 +1,121 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, vb365.backup contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""AnsibleModule for this collection: connection options, credential rules, error reporting.
+"""AnsibleModule for this collection: connection options, declared value checks, error reporting.
 
-Every module builds on Vb365Module, so the connection options, their environment fallbacks and
-the way failures read are the same everywhere. Modules declare their own options and call
-``self.client``; they never build URLs or touch requests.
+Every module builds on Vb365Module, so the connection options, their environment fallbacks, the
+checks of values (UUIDs, ranges, status lists, times) and the way failures read are the same
+everywhere. Modules declare their options and checks and call ``self.client``; they never build
+URLs or touch requests.
 """
 
 from __future__ import annotations
 
 import os
+import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import parse_status_filter, timestamp_ticks
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import (
     API_VERSION_CHOICES,
     DEFAULT_PORT,
     HAS_REQUESTS,
+    MAX_PAGE_SIZE,
+    MAX_RETRIES,
     REQUESTS_IMPORT_ERROR,
     Vb365Client,
     Vb365Error,
+    is_uuid,
 )
 
 CREDENTIAL_OPTIONS = ('username', 'password', 'access_token', 'refresh_token')
 CREDENTIAL_ENV = dict((name, 'VB365_%s' % name.upper()) for name in CREDENTIAL_OPTIONS)
+SETTING_OPTIONS = ('server', 'port', 'api_version', 'validate_certs', 'ca_path', 'timeout', 'retries')
+SETTING_ENV = dict((name, 'VB365_%s' % name.upper()) for name in SETTING_OPTIONS)
+
+# Settings this run took from the environment, so that an error about one names its variable.
+_FROM_ENVIRONMENT = {}
+
+
+def _recorded_env_fallback(variable):
+    value = env_fallback(variable)
+    _FROM_ENVIRONMENT[variable] = value
+    return value
+
+
+# -- declared value checks: each takes (option name, value) and returns the value to use, or raises ValueError.
+
+def uuid_value(name, value):
+    text = str(value).strip()
+    if not is_uuid(text):
+        raise ValueError('%s %r is not a UUID (like 7f3f1f4e-2c41-4f7c-9b0e-5d2b8f7a9c10).' % (name, value))
+    return text
+
+
+def int_range(minimum=None, maximum=None):
+    def check(name, value):
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            if maximum is None:
+                bounds = '%d or more' % minimum
+            else:
+                bounds = 'between %d and %d' % (minimum, maximum)
+            raise ValueError('%s must be %s, not %d.' % (name, bounds, value))
+        return value
+    return check
+
+
+def status_list(name, value):
+    try:
+        return parse_status_filter(value)
+    except ValueError as exc:
+        raise ValueError('%s: %s' % (name, exc))
+
+
+def iso_time(name, value):
+    if timestamp_ticks(value) is None:
+        raise ValueError('%s %r is not an ISO 8601 date and time (like 2026-11-27T22:00:00Z or '
+                         '2026-11-27T22:00:00+01:00).' % (name, value))
+    return value
+
+
+def non_empty(name, value):
+    if not str(value).strip():
+        raise ValueError('%s is empty.' % name)
+    return value
+
+
+PAGE_SIZE = int_range(1, MAX_PAGE_SIZE)
+POSITIVE = int_range(1)
+NOT_NEGATIVE = int_range(0)
+
+CONNECTION_CHECKS = {
+    'port': int_range(1, 65535),
+    'timeout': POSITIVE,
+    'retries': int_range(0, MAX_RETRIES),
+}
 
 
 def connection_argument_spec():
     # Credentials have no env fallback here: they are taken from the environment as a set, only
     # when the task gives none (see Vb365Module._credentials), so a token given to a task is not
     # mixed with a password that an AWX credential put in the environment.
-    return dict(
-        server=dict(type='str', required=True, fallback=(env_fallback, ['VB365_SERVER'])),
-        port=dict(type='int', default=DEFAULT_PORT, fallback=(env_fallback, ['VB365_PORT'])),
+    spec = dict(
+        server=dict(type='str', required=True),
+        port=dict(type='int', default=DEFAULT_PORT),
         username=dict(type='str'),
         password=dict(type='str', no_log=True),
         access_token=dict(type='str', no_log=True),
         refresh_token=dict(type='str', no_log=True),
-        api_version=dict(type='str', default='auto', choices=list(API_VERSION_CHOICES),
-                         fallback=(env_fallback, ['VB365_API_VERSION'])),
-        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['VB365_VALIDATE_CERTS'])),
-        ca_path=dict(type='path', fallback=(env_fallback, ['VB365_CA_PATH'])),
-        timeout=dict(type='int', default=30, fallback=(env_fallback, ['VB365_TIMEOUT'])),
-        retries=dict(type='int', default=3, fallback=(env_fallback, ['VB365_RETRIES'])),
+        api_version=dict(type='str', default='auto', choices=list(API_VERSION_CHOICES)),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        timeout=dict(type='int', default=30),
+        retries=dict(type='int', default=3),
     )
+    for name, variable in SETTING_ENV.items():
+        spec[name]['fallback'] = (_recorded_env_fallback, [variable])
+    return spec
 
 
 def credential_problem(credentials):
@@ -64,20 +135,52 @@ def credential_problem(credentials):
     return None
 
 
-class Vb365Module(AnsibleModule):
-    """An AnsibleModule with the collection's connection options and one lazily built client."""
+def explain_environment(message):
+    """The message, naming the environment variable of each setting it mentions that came from there."""
+    notes = []
+    for name, variable in SETTING_ENV.items():
+        if variable in _FROM_ENVIRONMENT and re.search(r'\b%s\b' % name, message):
+            notes.append('%s came from the environment variable %s=%r' % (name, variable,
+                                                                         _FROM_ENVIRONMENT[variable]))
+    return '%s (%s)' % (message, '; '.join(notes)) if notes else message
 
-    def __init__(self, argument_spec=None, register_tokens=True, **kwargs):
+
+class Vb365Module(AnsibleModule):
+    """An AnsibleModule with the collection's connection options and one lazily built client.
+
+    ``value_checks`` maps option names to checks (``uuid_value``, ``int_range(...)``, ``status_list``,
+    ``iso_time``...). Every check runs before any request; a failing one fails the task with its
+    message, and a passing one may replace the value (a status list becomes a set of statuses).
+    """
+
+    def __init__(self, argument_spec=None, value_checks=None, register_tokens=True, **kwargs):
+        _FROM_ENVIRONMENT.clear()
         spec = connection_argument_spec()
         spec.update(argument_spec or {})
         kwargs.setdefault('supports_check_mode', True)
+        self._settling = True
         super().__init__(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+        checks = dict(CONNECTION_CHECKS)
+        checks.update(value_checks or {})
+        for name, check in checks.items():
+            if self.params.get(name) is not None:
+                try:
+                    self.params[name] = check(name, self.params[name])
+                except ValueError as exc:
+                    self.fail_json(msg=str(exc))
+        self._settling = False
         # Tokens the client obtains are kept out of results and logs, unless returning them is the
         # module's purpose (vb365.backup.token), where the task's no_log protects them.
         self._register_tokens = register_tokens
         self._client = None
+
+    def fail_json(self, msg=None, **kwargs):  # pylint: disable=arguments-differ
+        if self._settling and msg:
+            # Argument validation and declared checks: the value may have come from a VB365_* variable.
+            msg = explain_environment(msg)
+        super().fail_json(msg=msg, **kwargs)
 
     def _credentials(self):
         given = dict((name, self.params.get(name)) for name in CREDENTIAL_OPTIONS if self.params.get(name))
@@ -111,8 +214,10 @@ class Vb365Module(AnsibleModule):
     def fail_from_error(self, exc, not_found=None, **result):
         """Fail the task with a message a user can act on; ``not_found`` replaces the text for a 404."""
         message = exc.message
-        if exc.status == 404 and not_found:
+        if exc.kind == 'http' and exc.status == 404 and not_found:
             message = '%s (HTTP 404 on %s %s)' % (not_found, exc.method, exc.path)
+        if exc.kind == 'config':
+            message = explain_environment(message)
         if self._client is not None and self._client.known_api_version:
             result.setdefault('api_version', self._client.known_api_version)
         self.fail_json(msg=message, error=exc.to_dict(), **result)

@@ -60,8 +60,9 @@ options:
   include_items:
     description:
       - Whether to return the operations in RV(log_items).
-      - With V(false), RV(log_items) is empty, RV(summary) still counts every operation, and the
-        operations are not kept in memory, which suits sessions with very many operations.
+      - With V(false), RV(log_items) is empty and RV(summary) counts the operations that would have been
+        returned. They are counted page by page and not kept in memory, in either reading direction,
+        which suits sessions with very many operations.
     type: bool
     default: true
 extends_documentation_fragment:
@@ -171,7 +172,10 @@ log_items:
       type: float
       sample: 5.3267653
 summary:
-  description: Counts of the operations that passed the filters, read or not returned.
+  description:
+    - Counts of exactly the operations the module returns in RV(log_items), or would return with
+      O(include_items=true) - those newer than O(since_usn), with a status in O(status), and no more than
+      O(max_items). Operations that these options leave out are not counted.
   returned: success
   type: dict
   contains:
@@ -211,9 +215,9 @@ last_usn:
 '''
 
 from ansible_collections.vb365.backup.plugins.module_utils.log_items import collect_log_items
-from ansible_collections.vb365.backup.plugins.module_utils.normalize import parse_status_filter
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import MAX_PAGE_SIZE, Vb365Error, is_uuid
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import (
+    NOT_NEGATIVE, PAGE_SIZE, POSITIVE, Vb365Module, status_list, uuid_value)
 
 
 def main():
@@ -227,34 +231,18 @@ def main():
             since_usn=dict(type='int'),
             include_items=dict(type='bool', default=True),
         ),
+        value_checks=dict(job_session_id=uuid_value, page_size=PAGE_SIZE, offset=NOT_NEGATIVE, max_items=POSITIVE,
+                          status=status_list, since_usn=NOT_NEGATIVE),
     )
     params = module.params
-    session_id = params['job_session_id'].strip()
-    if not is_uuid(session_id):
-        module.fail_json(msg='job_session_id %r is not a UUID (like 7f3f1f4e-2c41-4f7c-9b0e-5d2b8f7a9c10).'
-                         % params['job_session_id'])
-    if not 1 <= params['page_size'] <= MAX_PAGE_SIZE:
-        module.fail_json(msg='page_size must be between 1 and %d, not %d.' % (MAX_PAGE_SIZE, params['page_size']))
-    for name in ('offset', 'since_usn'):
-        if params[name] is not None and params[name] < 0:
-            module.fail_json(msg='%s must be 0 or more, not %d.' % (name, params[name]))
-    if params['max_items'] is not None and params['max_items'] < 1:
-        module.fail_json(msg='max_items must be 1 or more, not %d.' % params['max_items'])
-    try:
-        statuses = parse_status_filter(params['status'])
-    except ValueError as exc:
-        module.fail_json(msg=str(exc))
-
     client = module.client
     try:
-        result = collect_log_items(client, session_id, page_size=params['page_size'], offset=params['offset'],
-                                   max_items=params['max_items'], statuses=statuses,
+        result = collect_log_items(client, params['job_session_id'], page_size=params['page_size'],
+                                   offset=params['offset'], max_items=params['max_items'], statuses=params['status'],
                                    since_usn=params['since_usn'], include_items=params['include_items'])
     except Vb365Error as exc:
-        not_found = 'Job session %s was not found on %s: check the id.' % (session_id, client.base_url)
-        if client.requested_api_version != 'auto':
-            not_found += ' If the server does not serve API %s, set api_version to auto.' % client.requested_api_version
-        module.fail_from_error(exc, not_found=not_found, job_session_id=session_id)
+        module.fail_from_error(exc, job_session_id=params['job_session_id'], not_found=(
+            'Job session %s was not found on %s: check the id.' % (params['job_session_id'], client.base_url)))
     module.exit_json(changed=False, **result)
 
 

@@ -22,6 +22,7 @@ options:
   job_id:
     description:
       - ID (a UUID) of the job whose sessions to list.
+      - An id that matches no job of the server fails, as an unknown O(job_name) does, naming the jobs found.
     type: str
   job_name:
     description:
@@ -43,8 +44,9 @@ options:
   created_after:
     description:
       - Only sessions created at or after this ISO 8601 date and time, for example C(2026-11-27T00:00:00Z).
-      - From v6, when O(status) excludes V(Running), the server's C(endTimeLowerBound) filter narrows the
-        listing first (a session ends after it starts); the rest is filtered by the module.
+      - From v6, when every status in O(status) is final (V(Success), V(Warning), V(Error), V(Stop)), the
+        server's C(endTimeLowerBound) filter narrows the listing first (a session ends after it starts);
+        the rest is filtered by the module. Sessions that have not ended are never dropped by it.
     type: str
   created_before:
     description:
@@ -53,6 +55,8 @@ options:
   latest:
     description:
       - Return only this many of the newest matching sessions; V(1) gives the last run.
+      - Every page is read to find them, because the REST API promises no order; so O(latest) and
+        O(max_items) exclude each other.
     type: int
   page_size:
     description:
@@ -61,7 +65,8 @@ options:
     default: 100
   max_items:
     description:
-      - Stop reading after this many matching sessions.
+      - Stop reading after this many matching sessions, in the server's order (which the API does not
+        define). To get the newest sessions use O(latest) instead.
     type: int
 extends_documentation_fragment:
   - vb365.backup.connection
@@ -73,7 +78,7 @@ attributes:
 seealso:
   - module: vb365.backup.job_session_log_items_info
 notes:
-  - O(job_id), O(job_name) and O(job_session_id) exclude each other.
+  - O(job_id), O(job_name) and O(job_session_id) exclude each other; so do O(latest) and O(max_items).
   - The REST API promises no order for sessions; the module sorts them by creation time itself.
 '''
 
@@ -164,10 +169,10 @@ api_version:
   sample: v8
 '''
 
-from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import LookupFailure, collect_sessions
-from ansible_collections.vb365.backup.plugins.module_utils.normalize import parse_status_filter
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import MAX_PAGE_SIZE, Vb365Error, is_uuid
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
+from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import collect_sessions
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import (
+    PAGE_SIZE, POSITIVE, Vb365Module, iso_time, non_empty, status_list, uuid_value)
 
 
 def main():
@@ -183,31 +188,24 @@ def main():
             page_size=dict(type='int', default=100),
             max_items=dict(type='int'),
         ),
-        mutually_exclusive=[('job_id', 'job_name', 'job_session_id')],
+        value_checks=dict(job_id=uuid_value, job_session_id=uuid_value, job_name=non_empty, status=status_list,
+                          created_after=iso_time, created_before=iso_time, latest=POSITIVE, page_size=PAGE_SIZE,
+                          max_items=POSITIVE),
+        mutually_exclusive=[('job_id', 'job_name', 'job_session_id'), ('latest', 'max_items')],
     )
     params = module.params
-    for name in ('job_id', 'job_session_id'):
-        if params[name] is not None and not is_uuid(params[name].strip()):
-            module.fail_json(msg='%s %r is not a UUID.' % (name, params[name]))
-    if not 1 <= params['page_size'] <= MAX_PAGE_SIZE:
-        module.fail_json(msg='page_size must be between 1 and %d, not %d.' % (MAX_PAGE_SIZE, params['page_size']))
-    for name in ('latest', 'max_items'):
-        if params[name] is not None and params[name] < 1:
-            module.fail_json(msg='%s must be 1 or more, not %d.' % (name, params[name]))
-    if params['job_name'] is not None and not params['job_name'].strip():
-        module.fail_json(msg='job_name is empty.')
     try:
-        statuses = parse_status_filter(params['status'])
         result = collect_sessions(
-            module.client, job_id=params['job_id'] and params['job_id'].strip().lower(),
-            job_name=params['job_name'], job_session_id=params['job_session_id'] and params['job_session_id'].strip(),
-            statuses=statuses, created_after=params['created_after'], created_before=params['created_before'],
-            latest=params['latest'], page_size=params['page_size'], max_items=params['max_items'])
-    except (ValueError, LookupFailure) as exc:
-        module.fail_json(msg=str(exc))
+            module.client, job_id=params['job_id'], job_name=params['job_name'],
+            job_session_id=params['job_session_id'], statuses=params['status'], created_after=params['created_after'],
+            created_before=params['created_before'], latest=params['latest'], page_size=params['page_size'],
+            max_items=params['max_items'])
     except Vb365Error as exc:
-        target = 'Job session %s' % params['job_session_id'] if params['job_session_id'] else 'Job %s' % params['job_id']
-        module.fail_from_error(exc, not_found='%s was not found on %s: check the id.' % (target, module.client.base_url))
+        not_found = None
+        if params['job_session_id']:
+            not_found = 'Job session %s was not found on %s: check the id.' % (params['job_session_id'],
+                                                                             module.client.base_url)
+        module.fail_from_error(exc, not_found=not_found)
     module.exit_json(changed=False, **result)
 
 

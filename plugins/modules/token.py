@@ -12,7 +12,7 @@ short_description: Log in to the VB365 REST API once and reuse the token, or log
 version_added: 0.1.0
 description:
   - With O(state=present), logs in with O(username) and O(password), or trades O(refresh_token) for a new
-    pair, and returns the tokens, so that the later tasks of a play pass O(access_token) and the whole
+    pair (an O(access_token) alone is refused before any request), and returns the tokens, so that the later tasks of a play pass O(access_token) and the whole
     play costs one login. The server allows about five logins a minute.
   - With O(state=absent), logs the O(access_token) out where the API version can (v7 and v8); on v5
     and v6 the token simply expires.
@@ -117,6 +117,10 @@ def main():
     )
     state = module.params['state']
     client = module.client
+    if state == 'present' and not (client.username or client.refresh_token):
+        module.fail_json(msg='state=present obtains a new token pair from username and password, or from a '
+                             'refresh_token; an access_token alone cannot be traded for one. To end that token\'s '
+                             'session, use state=absent.')
     try:
         if state == 'absent':
             if not client.access_token:

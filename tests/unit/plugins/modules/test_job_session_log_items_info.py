@@ -176,8 +176,8 @@ class TestFailures:
                     body={'message': 'Job session not found.', 'errorCode': 'ResourceNotFound'})
         failed, result = run_module(main, args(), capsys)
         assert failed
-        assert result['msg'].startswith('Job session %s was not found on https://vb365.test:4443' % SESSION_ID)
-        assert 'set api_version to auto' in result['msg']
+        assert result['msg'].startswith('Job session %s was not found on https://vb365.test:4443: check the id.'
+                                        % SESSION_ID)
         assert result['error']['status'] == 404
         assert result['api_version'] == 'v8'
 
@@ -185,7 +185,9 @@ class TestFailures:
         wire.expect('GET', '/v8' + LOG_PATH, status=401, query={'offset': '0', 'limit': '3'})
         failed, result = run_module(main, args(username=None, password=None, access_token='expired-token'), capsys)
         assert failed
-        assert 'No valid token and no username and password' in result['msg']
+        assert result['msg'].startswith('The server refused the access token (HTTP 401 on GET /v8/JobSessions/')
+        assert 'no refresh_token, nor username and password, was given' in result['msg']
+        assert 'renewing' not in json.dumps(result)
         assert 'expired-token' not in json.dumps(result)
 
     def test_no_secret_in_any_failure(self, wire, capsys, sleeps):
