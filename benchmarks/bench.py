@@ -28,8 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-import ssl
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'emulator'))
@@ -47,7 +45,6 @@ class Emulator:
                 state_dir, ['--no-rate-limit', '--large-session-items', str(items)], stdout=subprocess.DEVNULL)
         except RuntimeError as exc:
             sys.exit(str(exc))
-        self.context = ssl.create_default_context(cafile=self.info['ca_path'])
 
     def cpu_seconds(self):
         with open('/proc/%d/stat' % self.process.pid) as handle:
@@ -55,11 +52,7 @@ class Emulator:
         return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
     def admin(self, action, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request('%s/_emulator/%s' % (self.info['url'], action), data=data,
-                                         method='POST' if data is not None else 'GET')
-        with urllib.request.urlopen(request, context=self.context, timeout=30) as response:
-            return json.load(response)
+        return vb365_emulator.admin(self.info, action, body)
 
     def stop(self):
         vb365_emulator.stop(self.process)

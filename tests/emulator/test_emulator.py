@@ -25,7 +25,7 @@ from conftest import start_emulator  # noqa: E402  pylint: disable=wrong-import-
 with open(os.path.join(HERE, 'schema_subset.json')) as schema_file:
     SCHEMAS = json.load(schema_file)
 
-# Fields real servers send as null although the schema does not say nullable (FACTS.md).
+# Fields real servers send as null although the schema does not say nullable (seen on real servers).
 NULL_SEEN_IN_THE_WILD = {'endTime'}
 TYPES = {'string': str, 'integer': int, 'boolean': bool, 'array': list, 'object': dict}
 TIMESTAMP = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}[+-]\d{2}:\d{2}$')

@@ -34,9 +34,24 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+
+def _load_timestamp_parser():
+    # The collection's one ISO 8601 parser, loaded by path: the emulator runs without the collection installed.
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'plugins', 'module_utils',
+                        'normalize.py')
+    spec = importlib.util.spec_from_file_location('vb365_normalize', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.timestamp_ticks
+
+
+timestamp_ticks = _load_timestamp_parser()
 
 PRODUCT_VERSIONS = {5: ('v5',), 6: ('v5', 'v6'), 7: ('v5', 'v6', 'v7'), 8: ('v5', 'v6', 'v7', 'v8')}
 PRODUCT_BUILDS = {5: '5.0.3.1063', 6: '6.1.0.222', 7: '7.1.0.1301', 8: '8.1.1.125'}
@@ -714,22 +729,23 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def parse_time(text):
-    """An ISO 8601 query bound; more than six fractional digits are cut, a missing offset is UTC."""
-    match = re.match(r'^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$', text.strip())
-    if not match:
+    """An ISO 8601 query bound, read by the collection's own parser (a missing offset is UTC)."""
+    ticks = timestamp_ticks(text.strip())
+    if ticks is None:
         raise ValueError('not an ISO 8601 date and time: %r' % text)
-    moment = datetime.datetime.strptime(match.group(1), '%Y-%m-%dT%H:%M:%S')
-    if match.group(2):
-        moment = moment.replace(microsecond=int((match.group(2) + '000000')[:6]))
-    zone = match.group(3)
-    if zone and zone != 'Z':
-        sign = -1 if zone[0] == '-' else 1
-        digits = zone[1:].replace(':', '')
-        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        moment = moment.replace(tzinfo=datetime.timezone(sign * offset))
-    else:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment
+    return datetime.datetime.fromtimestamp(ticks // TICKS_PER_SECOND, datetime.timezone.utc).replace(
+        microsecond=(ticks % TICKS_PER_SECOND) // 10)
+
+
+def admin(info, action, body=None, timeout=30):
+    """Call the admin endpoint of a running emulator (its emulator.json as info): GET without body, else POST."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request('%s/_emulator/%s' % (info['url'], action), data=data,
+                                     method='POST' if data is not None else 'GET',
+                                     headers={'Content-Type': 'application/json'})
+    context = ssl.create_default_context(cafile=info['ca_path']) if info.get('ca_path') else None
+    with urllib.request.urlopen(request, context=context, timeout=timeout) as response:
+        return json.load(response)
 
 
 def make_certificate(directory):

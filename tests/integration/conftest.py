@@ -13,8 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
-import ssl
 
 import pytest
 
@@ -30,15 +28,9 @@ class RunningEmulator:
         self.process = process
         self.info = info
         self.url = self.info['url']
-        self._context = ssl.create_default_context(cafile=self.info['ca_path']) if self.info['ca_path'] else None
 
     def admin(self, action, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request('%s/_emulator/%s' % (self.url, action), data=data,
-                                         method='POST' if data is not None else 'GET',
-                                         headers={'Content-Type': 'application/json'})
-        with urllib.request.urlopen(request, context=self._context, timeout=10) as response:
-            return json.load(response)
+        return vb365_emulator.admin(self.info, action, body, timeout=10)
 
     def session(self, **match):
         return next(s for s in self.info['sessions'] if all(s[key] == value for key, value in match.items()))
