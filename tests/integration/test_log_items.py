@@ -45,7 +45,8 @@ def test_explicit_version_the_server_lacks_is_a_clear_404(make_emulator, tmp_pat
     session = emulator.session(status='Success')
     result, _run = read(emulator, tmp_path, {'job_session_id': session['id']}, api_version='v8')
     assert result['failed']
-    assert 'If the server does not serve API v8, set api_version to auto' in result['msg']
+    assert result['msg'].startswith('%s does not serve REST API v8 (HTTP 404 on POST /v8/token)' % emulator.url)
+    assert 'Set api_version to auto' in result['msg']
 
 
 def test_environment_credentials(emulator8, tmp_path):
