@@ -60,13 +60,16 @@ def find_job_by_id(jobs, job_id):
     raise LookupFailure('No job has the id %s. Jobs on this server: %s.' % (job_id, known))
 
 
-def _job_id_of(raw):
-    if raw.get('jobId'):
-        return raw['jobId']
-    # Before v8 only the job link names the job: .../Jobs/{id}, absolute on v5.
-    href = ((raw.get('_links') or {}).get('job') or {}).get('href') or ''
-    match = re.search(r'/Jobs/([0-9a-fA-F-]{36})', href)
+def linked_id(raw, link, collection):
+    """The id a resource's link names, such as .../Jobs/{id} (absolute on v5), or None."""
+    href = ((raw.get('_links') or {}).get(link) or {}).get('href') or ''
+    match = re.search(r'/%s/([0-9a-fA-F-]{36})' % collection, href)
     return match.group(1) if match else None
+
+
+def _job_id_of(raw):
+    # Before v8 only the job link names the job.
+    return raw.get('jobId') or linked_id(raw, 'job', 'Jobs')
 
 
 def normalize_session(raw, job_names=None, job_id=None):
@@ -83,9 +86,22 @@ def normalize_session(raw, job_names=None, job_id=None):
         'duration_seconds': duration_seconds(creation_time, end_time),
         'progress': raw.get('progress'),
         'retry_count': raw.get('retryCount'),
+        'will_be_retried': raw.get('jobWillBeRetried'),
         'details': raw.get('details'),
         'statistics': camel_dict_to_snake_dict(raw.get('statistics') or {}),
     }
+
+
+def session_pages(client, job_id=None, params=None, page_size=100):
+    """Pages of raw sessions, of one job or of all: /Jobs/{id}/JobSessions before v7, ?jobId= from v7."""
+    params = dict(params or {})
+    if job_id is not None and client.api_version in ('v5', 'v6'):
+        path = '/Jobs/%s/JobSessions' % job_id
+    else:
+        path = '/JobSessions'
+        if job_id is not None:
+            params['jobId'] = job_id
+    return client.iter_pages(path, params=params, page_size=page_size)
 
 
 def collect_sessions(client, job_id=None, job_name=None, job_session_id=None, statuses=None, created_after=None,
@@ -109,19 +125,13 @@ def collect_sessions(client, job_id=None, job_name=None, job_session_id=None, st
         pages = [[client.get('/JobSessions/%s' % job_session_id)]]
     else:
         params = {}
-        if job_id is not None and version in ('v5', 'v6'):
-            path = '/Jobs/%s/JobSessions' % job_id
-        else:
-            path = '/JobSessions'
-            if job_id is not None:
-                params['jobId'] = job_id
         if version == 'v8' and statuses and len(statuses) == 1 and next(iter(statuses)) in V8_STATUS_FILTER:
             params['status'] = V8_STATUS_FILTER[next(iter(statuses))]
         # endTimeLowerBound drops sessions without an end, so it may only stand in for created_after
         # when every wanted status is one a session has after it ended; a session ends after it starts.
         if created_after and version != 'v5' and statuses and statuses <= FINAL_STATUSES:
             params['endTimeLowerBound'] = created_after
-        pages = client.iter_pages(path, params=params, page_size=page_size)
+        pages = session_pages(client, job_id, params, page_size)
 
     sessions = []
     for page in pages:

@@ -213,3 +213,18 @@ class LogItemSummary:
             'first_creation_time': self._first[1] if self._first else None,
             'last_end_time': self._last[1] if self._last else None,
         }
+
+
+def session_verdict(session_status, by_status=None):
+    """One word for a session: its status, made worse by what its operations say.
+
+    A running session is Running whatever it has logged so far; otherwise an operation with
+    Error (then Warning, then Stop) outweighs a better session status.
+    """
+    counts = by_status or {}
+    if session_status == 'Running':
+        return 'Running'
+    for status in ('Error', 'Warning', 'Stop'):
+        if session_status == status or counts.get(status):
+            return status
+    return 'Success' if session_status == 'Success' else 'Unknown'

@@ -53,6 +53,10 @@ def uuid_value(name, value):
     return text
 
 
+def uuid_list(name, values):
+    return [uuid_value('%s[%d]' % (name, index), value) for index, value in enumerate(values)]
+
+
 def int_range(minimum=None, maximum=None):
     def check(name, value):
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
@@ -140,8 +144,8 @@ def explain_environment(message):
     notes = []
     for name, variable in SETTING_ENV.items():
         if variable in _FROM_ENVIRONMENT and re.search(r'\b%s\b' % name, message):
-            notes.append('%s came from the environment variable %s=%r' % (name, variable,
-                                                                         _FROM_ENVIRONMENT[variable]))
+            value = _FROM_ENVIRONMENT[variable]
+            notes.append('%s came from the environment variable %s=%r' % (name, variable, value))
     return '%s (%s)' % (message, '; '.join(notes)) if notes else message
 
 

@@ -154,6 +154,12 @@ job_sessions:
       description: Order number of the retry.
       type: int
       sample: 0
+    will_be_retried:
+      description:
+        - Whether the server will run the job again because this session failed (C(jobWillBeRetried)).
+        - Null on API v5 and v6, which do not say.
+      type: bool
+      sample: false
     details:
       description: The server's details text.
       type: str
@@ -203,8 +209,8 @@ def main():
     except Vb365Error as exc:
         not_found = None
         if params['job_session_id']:
-            not_found = 'Job session %s was not found on %s: check the id.' % (params['job_session_id'],
-                                                                             module.client.base_url)
+            not_found = 'Job session %s was not found on %s: check the id.' % (
+                params['job_session_id'], module.client.base_url)
         module.fail_from_error(exc, not_found=not_found)
     module.exit_json(changed=False, **result)
 

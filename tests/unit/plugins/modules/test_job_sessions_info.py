@@ -59,7 +59,7 @@ def test_job_name_resolves_and_uses_each_versions_path(wire, capsys, version, pa
     assert sessions[0]['duration_seconds'] == 3600.0
     assert sessions[0]['statistics'] == {'processed_objects': 10, 'processing_rate_bytes_ps': 5}
     assert set(sessions[0]) == {'id', 'job_id', 'job_name', 'status', 'creation_time', 'end_time', 'duration_seconds',
-                                'progress', 'retry_count', 'details', 'statistics'}
+                                'progress', 'retry_count', 'will_be_retried', 'details', 'statistics'}
 
 
 def test_v8_single_status_is_sent_with_v8_words(wire, capsys):
