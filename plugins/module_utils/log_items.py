@@ -88,11 +88,12 @@ class _Reading:
 
 
 def collect_log_items(client, job_session_id, page_size=1000, offset=0, max_items=None, statuses=None,
-                      since_usn=None, include_items=True, attention_limit=None):
+                      since_usn=None, include_items=True, attention_limit=None, each_item=None):
     """The module's result (without ``changed``) for one job session.
 
     With ``attention_limit``, the result also has ``attention``: at most that many Warning and
-    Error operations, oldest first, however ``include_items`` is set.
+    Error operations, oldest first, however ``include_items`` is set. ``each_item`` is called with
+    every returned operation in reading order, so that a caller can write them out without keeping them.
     """
     path = '/JobSessions/%s/LogItems' % job_session_id
     # v8 can sort newest first: an incremental poll then reads only the pages with new items.
@@ -100,7 +101,8 @@ def collect_log_items(client, job_session_id, page_size=1000, offset=0, max_item
     pages = client.iter_pages(path, params={'orderAsc': 'false'} if newest_first else None, page_size=page_size,
                               offset=offset)
     attention_statuses = ATTENTION_STATUSES if attention_limit else ()
-    reading = _Reading(_unique(pages), since_usn, newest_first, statuses, include_items, attention_statuses)
+    reading = _Reading(_unique(pages), since_usn, newest_first, statuses, include_items or each_item is not None,
+                       attention_statuses)
     entries = iter(reading)
     if max_items is not None:
         if newest_first:
@@ -117,6 +119,8 @@ def collect_log_items(client, job_session_id, page_size=1000, offset=0, max_item
         summary.add_parts(entry.status, entry.created, entry.ended, entry.start_ticks, entry.end_ticks)
         if include_items:
             kept.append(entry.log_item)
+        if each_item is not None:
+            each_item(entry.log_item)
         if entry.status in attention_statuses:
             attention.append(entry.log_item)
             if len(attention) > attention_limit * 2:
