@@ -24,7 +24,6 @@ import datetime
 import json
 import os
 import random
-import re
 import secrets
 import signal
 import socket
@@ -83,6 +82,10 @@ FAULT_DEFAULTS = {
 TICKS_PER_SECOND = 10000000
 
 
+def encode_json(body):
+    return json.dumps(body, ensure_ascii=False).encode('utf-8')
+
+
 def fmt_ticks(ticks):
     """A server timestamp from 100 ns ticks since the epoch: seven fractional digits, local offset."""
     local = datetime.datetime.fromtimestamp(ticks // TICKS_PER_SECOND, SERVER_OFFSET)
@@ -103,8 +106,10 @@ def title_date(moment):
 class Session:
     """A job session whose log items are computed from their index, never stored."""
 
-    def __init__(self, session_id, job, start, status, item_count, seed, retry_count=0, running=False):
+    def __init__(self, session_id, job, start, status, item_count, seed, retry_count=0, running=False,
+                 will_be_retried=False):
         self.id = session_id
+        self.will_be_retried = will_be_retried
         self.job = job
         self.start = start
         self.status = status
@@ -229,7 +234,8 @@ class Session:
         }
         if version in ('v7', 'v8'):
             # mainSessionId is only sent for retry sessions; none of these is one.
-            body.update({'repositoryId': self.job['repositoryId'], 'jobWillBeRetried': False, 'jobType': 'Backup'})
+            body.update({'repositoryId': self.job['repositoryId'], 'jobWillBeRetried': self.will_be_retried,
+                         'jobType': 'Backup'})
         if version == 'v8':
             body.update({'jobId': self.job['id'], 'jobSessionConfigType': 'Incremental', 'eTag': 1,
                          'proxyId': self.job['proxyId'], 'proxyPoolId': None})
@@ -243,9 +249,14 @@ class Session:
 
 
 class World:
-    """Seeded organizations, jobs and sessions."""
+    """Seeded organizations, jobs and sessions.
 
-    def __init__(self, seed=365, large_session_items=0, now=None):
+    Besides the four jobs the demo and most tests use, the world always holds a job whose last failed
+    session the server will retry, one that missed its last runs, one that is disabled, and names with
+    spaces and non-ASCII letters. ``jobs`` and ``organizations`` add generated ones up to those totals.
+    """
+
+    def __init__(self, seed=365, large_session_items=0, now=None, jobs=0, organizations=0):
         rng = random.Random(seed)
         self.now = now or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         orgs = [
@@ -261,25 +272,48 @@ class World:
             org['id'] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         self.jobs = []
         self.sessions = []
+        # (organization, name, outcomes newest first, operations, options)
         job_plans = [
-            (0, 'Contoso - Mailboxes', ['Success', 'Warning', 'Success', 'Failed', 'Success'], 120),
-            (0, 'Contoso - OneDrive and SharePoint', ['Warning', 'Success', 'Success', 'Success', 'Success'], 90),
-            (1, 'Fabrikam - All users', ['Failed', 'Warning', 'Success', 'Success', 'Stopped'], 75),
-            (2, 'Northwind - Teams', ['Running', 'Success', 'Success', 'Warning', 'Success'], 60),
+            (0, 'Contoso - Mailboxes', ['Success', 'Warning', 'Success', 'Failed', 'Success'], 120, {}),
+            (0, 'Contoso - OneDrive and SharePoint', ['Warning', 'Success', 'Success', 'Success', 'Success'], 90, {}),
+            (1, 'Fabrikam - All users', ['Failed', 'Warning', 'Success', 'Success', 'Stopped'], 75, {}),
+            (2, 'Northwind - Teams', ['Running', 'Success', 'Success', 'Warning', 'Success'], 60, {}),
         ]
-        for org_index, name, outcomes, size in job_plans:
+        # Ids of added organizations come from their own generator, so that the first jobs keep their ids.
+        extra_rng = random.Random(seed + 1)
+        orgs.append({'name': 'Müller & Söhne GmbH', 'domain': 'mueller-soehne.de', 'tenant': 'muellersoehne',
+                     'users': ['juergen.weiss', 'anna.oeztuerk'], 'sites': ['Qualität'],
+                     'id': str(uuid.UUID(int=extra_rng.getrandbits(128), version=4))})
+        job_plans += [
+            (3, 'Müller & Söhne – Exchange Online', ['Failed', 'Success', 'Success'], 50, {'will_be_retried': True}),
+            (2, 'Northwind - Archive', ['Success', 'Success'], 40, {'days_ago': 4}),
+            (0, 'Contoso - Legacy PST', ['Success', 'Warning'], 30, {'enabled': False, 'days_ago': 30}),
+        ]
+        for number in range(len(orgs), organizations):
+            orgs.append({'name': 'Tenant %02d' % (number + 1), 'domain': 'tenant%02d.example' % (number + 1),
+                         'tenant': 'tenant%02d' % (number + 1), 'users': ['user.one', 'user.two', 'user.three'],
+                         'sites': ['Home'], 'id': str(uuid.UUID(int=extra_rng.getrandbits(128), version=4))})
+        rotation = [['Success', 'Success'], ['Warning', 'Success'], ['Success', 'Warning'], ['Failed', 'Success']]
+        for number in range(len(job_plans), jobs):
+            org_index = number % len(orgs)
+            job_plans.append((org_index, '%s - Job %02d' % (orgs[org_index]['name'].split()[0], number + 1),
+                              rotation[number % len(rotation)], 40, {}))
+        self.organizations = orgs
+        for org_index, name, outcomes, size, options in job_plans:
             job = {'id': str(uuid.UUID(int=rng.getrandbits(128), version=4)), 'name': name, 'org': orgs[org_index],
-                   'organizationId': orgs[org_index]['id'],
+                   'organizationId': orgs[org_index]['id'], 'enabled': options.get('enabled', True),
                    'repositoryId': str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                    'proxyId': str(uuid.UUID(int=rng.getrandbits(128), version=4))}
             self.jobs.append(job)
             for age, outcome in enumerate(outcomes):
-                start = (self.now - datetime.timedelta(days=age + 1)).replace(hour=22, minute=0, second=0)
+                days = age + options.get('days_ago', 1)
+                start = (self.now - datetime.timedelta(days=days)).replace(hour=22, minute=0, second=0)
                 if outcome == 'Running':
                     start = self.now - datetime.timedelta(minutes=20)
                 session = Session(str(uuid.UUID(int=rng.getrandbits(128), version=4)), job, start, outcome,
                                   size + rng.randint(0, 40), rng.getrandbits(32), retry_count=0,
-                                  running=outcome == 'Running')
+                                  running=outcome == 'Running',
+                                  will_be_retried=age == 0 and options.get('will_be_retried', False))
                 self.sessions.append(session)
             job['lastStatus'] = outcomes[0]
             job['lastRun'] = self.sessions[-len(outcomes)].start
@@ -296,14 +330,25 @@ class World:
 
     def job_json(self, job, version):
         body = {'id': job['id'], 'name': job['name'], 'description': 'Nightly backup of %s' % job['org']['name'],
-                'backupType': 'EntireOrganization', 'isEnabled': True, 'lastStatus': job['lastStatus'],
+                'backupType': 'EntireOrganization', 'isEnabled': job['enabled'], 'lastStatus': job['lastStatus'],
                 'lastRun': fmt_time(job['lastRun']),
-                'nextRun': fmt_time((self.now + datetime.timedelta(days=1)).replace(hour=22, minute=0, second=0)),
+                'nextRun': fmt_time((self.now + datetime.timedelta(days=1)).replace(hour=22, minute=0, second=0))
+                if job['enabled'] else None,
                 'repositoryId': job['repositoryId'], 'schedulePolicy': {'type': 'Daily', 'dailyTime': '22:00:00'}}
+        links = {'self': {'href': '/%s/Jobs/%s' % (version, job['id'])}}
         if version == 'v8':
             body['organizationId'] = job['organizationId']
-        body['_links'] = {'self': {'href': '/%s/Jobs/%s' % (version, job['id'])}}
+        else:
+            # Before v8 only the link names the organization.
+            href = '/%s/Organizations/%s' % (version, job['organizationId'])
+            links['organization'] = {'href': V5_LINK_HOST + href if version == 'v5' else href}
+        body['_links'] = links
         return body
+
+    def organization_json(self, org, version):
+        return {'id': org['id'], 'name': org['name'], 'officeName': org['domain'], 'type': 'Office365',
+                'region': 'Worldwide', 'isBackedup': True,
+                '_links': {'self': {'href': '/%s/Organizations/%s' % (version, org['id'])}}}
 
 
 class PageCache:
@@ -332,10 +377,10 @@ class PageCache:
 
 class Emulator:
     def __init__(self, product=8, seed=365, large_session_items=0, token_lifetime=3600, username=DEFAULT_USERNAME,
-                 password=DEFAULT_PASSWORD, faults=None):
+                 password=DEFAULT_PASSWORD, faults=None, jobs=0, organizations=0):
         self.product = product
         self.versions = PRODUCT_VERSIONS[product]
-        self.world = World(seed, large_session_items)
+        self.world = World(seed, large_session_items, jobs=jobs, organizations=organizations)
         self.token_lifetime = token_lifetime
         self.username = username
         self.password = password
@@ -419,7 +464,8 @@ class Handler(BaseHTTPRequestHandler):
     # -- responses ------------------------------------------------------------------------------
 
     def send_body(self, status, body=None, headers=None, raw=None, content_type='application/json; charset=utf-8'):
-        payload = raw if raw is not None else (b'' if body is None else json.dumps(body).encode())
+        # Real servers send UTF-8 as it is (names with umlauts), not \u escapes.
+        payload = raw if raw is not None else (b'' if body is None else encode_json(body))
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -569,6 +615,11 @@ class Handler(BaseHTTPRequestHandler):
                     jobs = [job for job in jobs if job.get('organizationId') == query['organizationId']]
                 return self.send_page(version, jobs, query, '/v8/Jobs')
             return self.send_body(200, jobs)
+        if rest == ['organizations']:
+            organizations = [world.organization_json(org, version) for org in world.organizations]
+            if version == 'v8':
+                return self.send_page(version, organizations, query, '/v8/Organizations')
+            return self.send_body(200, organizations)
         if len(rest) == 2 and rest[0] == 'jobs':
             job = next((job for job in world.jobs if job['id'] == rest[1]), None)
             return self.send_body(200, world.job_json(job, version)) if job else self.not_found(version, 'Job')
@@ -679,7 +730,7 @@ class Handler(BaseHTTPRequestHandler):
             base = '/%s/JobSessions/%s/LogItems' % (version, session.id)
             body = {'offset': offset, 'limit': limit, 'results': results,
                     '_links': self.page_links(version, base, offset, limit, len(results), total)}
-            payload = json.dumps(body).encode()
+            payload = encode_json(body)
             if not session.running:
                 emulator.page_cache.put(cache_key, payload)
         if emulator.take_fault('close_mid_body'):
@@ -866,6 +917,42 @@ def launch(state_dir, arguments=(), python=None, timeout=60, **popen_options):
         return process, json.load(handle)
 
 
+class Fleet:
+    """Several emulators at once, for tests and the benchmark; always stopped on leaving the with block.
+
+        with Fleet(base_dir, [['--product', '6'], ['--product', '8', '--jobs', '40']]) as fleet:
+            urls = [info['url'] for info in fleet.infos]
+    """
+
+    def __init__(self, base_dir, argument_lists, python=None, **popen_options):
+        self.base_dir = base_dir
+        self.argument_lists = [list(arguments) for arguments in argument_lists]
+        self.python = python
+        self.popen_options = popen_options
+        self.processes = []
+        self.infos = []
+
+    def __enter__(self):
+        try:
+            for number, arguments in enumerate(self.argument_lists):
+                state_dir = os.path.join(self.base_dir, 'emulator-%02d' % number)
+                os.makedirs(state_dir, exist_ok=True)
+                process, info = launch(state_dir, arguments, python=self.python, **self.popen_options)
+                self.processes.append(process)
+                self.infos.append(info)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def stop(self):
+        for process in self.processes:
+            stop(process)
+
+
 def stop(process):
     """SIGTERM an emulator started by launch, then kill it if it lingers."""
     if process.poll() is None:
@@ -888,6 +975,10 @@ def build_parser():
     parser.add_argument('--seed', type=int, default=365, help='seed of the generated data (default %(default)s)')
     parser.add_argument('--large-session-items', type=int, default=0,
                         help='add one finished session with this many operations (up to 1,000,000)')
+    parser.add_argument('--jobs', type=int, default=0,
+                        help='total number of jobs; generated ones are added to the seven seeded jobs')
+    parser.add_argument('--organizations', type=int, default=0,
+                        help='total number of organizations; generated ones are added to the four seeded ones')
     parser.add_argument('--token-lifetime', type=int, default=3600, help='access-token lifetime in seconds')
     parser.add_argument('--username', default=DEFAULT_USERNAME)
     parser.add_argument('--password', default=DEFAULT_PASSWORD)
@@ -908,7 +999,7 @@ def main(argv=None):
     state_dir = args.state_dir or tempfile.mkdtemp(prefix='vb365-emulator-')
     os.makedirs(state_dir, exist_ok=True)
     emulator = Emulator(args.product, args.seed, args.large_session_items, args.token_lifetime, args.username,
-                        args.password, faults)
+                        args.password, faults, jobs=args.jobs, organizations=args.organizations)
     context = None
     ca_path = None
     if not args.http:
@@ -923,9 +1014,11 @@ def main(argv=None):
         'url': url, 'host': args.host, 'port': port, 'pid': os.getpid(), 'ca_path': ca_path,
         'product': args.product, 'versions': list(emulator.versions), 'username': args.username,
         'password': args.password,
-        'jobs': [{'id': job['id'], 'name': job['name']} for job in world.jobs],
+        'jobs': [{'id': job['id'], 'name': job['name'], 'enabled': job['enabled'], 'organization': job['org']['name']}
+                 for job in world.jobs],
         'sessions': [{'id': session.id, 'job_name': session.job['name'], 'job_id': session.job['id'],
-                      'status': session.status, 'item_count': session.item_count, 'running': session.running}
+                      'status': session.status, 'item_count': session.item_count, 'running': session.running,
+                      'will_be_retried': session.will_be_retried, 'creation_time': fmt_time(session.start)}
                      for session in world.sessions],
         'large_session_id': world.large.id if world.large else None,
     }
