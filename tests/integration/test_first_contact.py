@@ -16,6 +16,7 @@ import re
 import subprocess
 
 import pytest
+import yaml
 
 from conftest import connection, run_playbook
 
@@ -100,7 +101,7 @@ class TestRoleReports:
                                             'vb365_report_formats': ['markdown', 'html'],
                                             'vb365_status': ['running', 'SUCCESS']})
         assert result.returncode == 0, result.stdout[-3000:]
-        base = tmp_path / 'reports' / ('vb365-session-%s' % running['id'])
+        base = tmp_path / 'reports' / ('vb365-localhost-session-%s' % running['id'])
         markdown = base.with_suffix('.md').read_text()
         assert markdown.splitlines()[0].endswith(' - RUNNING')
         html = base.with_suffix('.html').read_text()
@@ -115,7 +116,7 @@ class TestRoleReports:
         failed = fresh.session(job_name='Fabrikam - All users', status='Failed')
         result = run_role(fresh, tmp_path, {'vb365_job_session_id': failed['id'], 'vb365_report_formats': ['html']})
         assert result.returncode == 0, result.stdout[-3000:]
-        html = (tmp_path / 'reports' / ('vb365-session-%s.html' % failed['id'])).read_text()
+        html = (tmp_path / 'reports' / ('vb365-localhost-session-%s.html' % failed['id'])).read_text()
         assert '<div class="verdict Error">' in html
         assert re.search(r'<h1>FAILED: Fabrikam - All users</h1>', html)
         assert re.search(r'<tr><th>Duration</th><td>\d+ s</td></tr>', html)
@@ -176,7 +177,30 @@ def test_readme_own_server_commands_run_as_written(fresh, tmp_path):
         result = subprocess.run(['bash', '-c', command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                                 universal_newlines=True, timeout=300, cwd=str(tmp_path), check=False)
         assert result.returncode == 0, '%s\n%s' % (command, result.stdout[-4000:])
-    reports = glob.glob(str(home / 'vb365-reports' / 'vb365-session-*.md'))
+    reports = glob.glob(str(home / 'vb365-reports' / 'vb365-localhost-session-*.md'))
     assert len(reports) == 1, 'the default report folder is ~/vb365-reports'
     with open(reports[0]) as handle:
         assert handle.readline().startswith('# VB365 backup report: Contoso - Mailboxes - ')
+
+
+def test_readme_fleet_inventory_and_command_run_as_written(fresh, tmp_path):
+    """The README's inventory, with its example servers pointed at the emulator, and its fleet command."""
+    with open(os.path.join(ROOT, 'README.md')) as handle:
+        text = handle.read()
+    section = text.split('## Every job on every server', 1)[1]
+    inventory = yaml.safe_load(section.split('```yaml', 1)[1].split('```', 1)[0])
+    command = section.split('```sh', 1)[1].split('```', 1)[0].strip()
+    hosts = inventory['vb365_servers']['hosts']
+    for host in hosts.values():
+        host['vb365_server'] = fresh.url
+    inventory['vb365_servers']['vars']['vb365_ca_path'] = fresh.info['ca_path']
+    (tmp_path / 'vb365-servers.yml').write_text(yaml.safe_dump(inventory))
+    home = tmp_path / 'home'
+    home.mkdir()
+    env = dict(os.environ, HOME=str(home), ANSIBLE_NOCOLOR='1', **role_env(fresh))
+    result = subprocess.run(['bash', '-c', command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                            universal_newlines=True, timeout=300, cwd=str(tmp_path), check=False)
+    assert result.returncode == 0, '%s\n%s' % (command, result.stdout[-4000:])
+    overview = json.loads((home / 'vb365-reports' / 'vb365-overview.json').read_text())
+    assert sorted(server['host'] for server in overview['servers']) == sorted(hosts)
+    assert fresh.admin('state')['counters']['logins password'] == len(hosts)
