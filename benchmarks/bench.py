@@ -16,6 +16,11 @@ about time. Contenders, all over HTTPS with ca_path and pages of 10,000:
   F  ansible-playbook running a trivial module that returns N items of the same shape (no HTTP)
   R  a bare Python requests loop that logs in and fetches every page
   U  ansible.builtin.uri in a loop over the offsets, then set_fact (what users write today)
+  P  the job_session_report role on the same session, all four report formats
+
+Then the role in jobs mode: J40, every job of one server with 40 jobs, against J1, the same role on one
+job; N10, a fleet of 10 emulated servers with 4 jobs each (forks 10), against N1, one such server.
+Every run prints the peak RSS of the controller (ansible-playbook, polled) and of the largest module.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'emulator'))
 
 import vb365_emulator  # noqa: E402  pylint: disable=wrong-import-position
-ORDER = ('M', 'S', 'E', 'F', 'R', 'U')
+ORDER = ('M', 'S', 'E', 'F', 'R', 'U', 'P')
 
 
 class Emulator:
@@ -84,27 +89,54 @@ def commands(emulator, items, work):
         'F': playbook('F', 'carry', base, work),
         'R': [sys.executable, os.path.join(HERE, 'requests_loop.py'), emulator.state_file, str(items)],
         'U': playbook('U', 'uri_loop', base, work),
+        'P': playbook('P', 'role_session', dict(base, vb365_report_dir=os.path.join(work, 'reports-P')), work),
     }
 
 
-def run_once(command, emulator, rss_file):
+def peak_rss_mb(pid):
+    """The high-water mark of a running process's resident memory, or None once it is gone."""
+    try:
+        with open('/proc/%d/status' % pid) as handle:
+            for line in handle:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024.0
+    except (IOError, OSError):
+        return None
+    return None
+
+
+def run_command(command, rss_file, extra_env=None):
+    """(seconds, peak RSS MB of the command's own process, peak RSS MB of the largest module)."""
     env = dict(os.environ)
     env.update({'ANSIBLE_LIBRARY': os.path.join(HERE, 'library'), 'ANSIBLE_LOCALHOST_WARNING': 'false',
                 'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false', 'VB365_BENCH_RSS': rss_file})
+    env.update(extra_env or {})
     if os.path.exists(rss_file):
         os.remove(rss_file)
-    cpu_before = emulator.cpu_seconds()
     started = time.perf_counter()
-    result = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            universal_newlines=True, check=False)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        sys.exit('%s failed:\n%s' % (' '.join(command), result.stdout[-4000:]))
-    rss = None
+    with tempfile.TemporaryFile(mode='w+') as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                   universal_newlines=True)
+        controller = 0.0
+        while process.poll() is None:
+            # VmHWM only grows, so the last reading before the process ends is its peak (within 20 ms).
+            controller = max(controller, peak_rss_mb(process.pid) or 0.0)
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - started
+        if process.returncode != 0:
+            output.seek(0)
+            sys.exit('%s failed:\n%s' % (' '.join(command), output.read()[-4000:]))
+    module = None
     if os.path.exists(rss_file):
         with open(rss_file) as handle:
-            rss = max(int(line) for line in handle if line.strip()) / 1024.0
-    return elapsed, emulator.cpu_seconds() - cpu_before, rss
+            module = max(int(line) for line in handle if line.strip()) / 1024.0
+    return elapsed, controller, module
+
+
+def run_once(command, emulator, rss_file):
+    cpu_before = emulator.cpu_seconds()
+    elapsed, controller, module = run_command(command, rss_file)
+    return elapsed, emulator.cpu_seconds() - cpu_before, module, controller
 
 
 def measure(items, rounds, contenders, work):
@@ -115,6 +147,7 @@ def measure(items, rounds, contenders, work):
         times = dict((name, []) for name in contenders)
         cpu = dict((name, []) for name in contenders)
         rss = dict((name, []) for name in contenders)
+        controller_rss = dict((name, []) for name in contenders)
         print('warm-up: %s' % ', '.join(contenders), flush=True)
         for name in contenders:
             run_once(planned[name], emulator, rss_file)
@@ -122,8 +155,9 @@ def measure(items, rounds, contenders, work):
             # Alternate the order so that no contender always runs right after the same one.
             order = contenders[round_number % len(contenders):] + contenders[:round_number % len(contenders)]
             for name in order:
-                elapsed, emulator_cpu, peak = run_once(planned[name], emulator, rss_file)
+                elapsed, emulator_cpu, peak, controller = run_once(planned[name], emulator, rss_file)
                 times[name].append(elapsed)
+                controller_rss[name].append(controller)
                 cpu[name].append(emulator_cpu)
                 if peak is not None:
                     rss[name].append(peak)
@@ -131,7 +165,8 @@ def measure(items, rounds, contenders, work):
                 '%s %.2fs' % (name, times[name][-1]) for name in contenders)), flush=True)
         return dict((name, {'median': statistics.median(times[name]), 'min': min(times[name]),
                             'emulator_cpu': statistics.median(cpu[name]),
-                            'rss_mb': max(rss[name]) if rss[name] else None}) for name in contenders)
+                            'rss_mb': max(rss[name]) if rss[name] else None,
+                            'controller_rss_mb': max(controller_rss[name])}) for name in contenders)
     finally:
         emulator.stop()
 
@@ -168,6 +203,50 @@ def polling(items, work):
         emulator.stop()
 
 
+def write_inventory(path, infos, python):
+    hosts = {}
+    for number, info in enumerate(infos):
+        hosts['vb365-%02d' % (number + 1)] = {
+            'vb365_server': info['url'], 'vb365_username': info['username'], 'vb365_password': info['password'],
+            'vb365_ca_path': info['ca_path'], 'vb365_api_version': 'v8'}
+    with open(path, 'w') as handle:
+        json.dump({'vb365_servers': {'hosts': hosts}, 'all': {'vars': {'python': python}}}, handle)
+    return path
+
+
+def role_runs(name, infos, jobs, rounds, work, forks=5):
+    """Median seconds and peak RSS of the role in jobs mode on one inventory of emulated servers."""
+    inventory = write_inventory(os.path.join(work, 'inventory-%s.json' % name), infos, interpreter_wrapper(work))
+    extra = {'vb365_report_dir': os.path.join(work, 'reports-%s' % name), 'vb365_report_formats': [
+        'json', 'markdown', 'html', 'csv'], 'expected_jobs': len(jobs)}
+    if jobs:
+        extra['vb365_jobs'] = jobs
+    command = playbook(name, 'role_jobs', extra, work) + ['-i', inventory, '-f', str(forks)]
+    rss_file = os.path.join(work, 'rss-%s.txt' % name)
+    run_command(command, rss_file)
+    runs = [run_command(command, rss_file) for _round in range(rounds)]
+    print('%s: %s' % (name, '  '.join('%.2fs' % run[0] for run in runs)), flush=True)
+    return {'median': statistics.median(run[0] for run in runs), 'controller_rss_mb': max(run[1] for run in runs),
+            'rss_mb': max(run[2] or 0 for run in runs)}
+
+
+def jobs_figures(rounds, work):
+    """J40 and J1 on one server with 40 jobs; N10 and N1 on ten servers with 4 jobs each."""
+    figures = {}
+    with vb365_emulator.Fleet(os.path.join(work, 'jobs40'), [['--no-rate-limit', '--jobs', '40']],
+                              stdout=subprocess.DEVNULL) as one:
+        enabled = [job['name'] for job in one.infos[0]['jobs'] if job['enabled']]
+        figures['J40'] = role_runs('J40', one.infos, [], rounds, work)
+        figures['J40']['jobs'] = len(enabled)
+        figures['J1'] = role_runs('J1', one.infos, enabled[:1], rounds, work)
+    with vb365_emulator.Fleet(os.path.join(work, 'fleet'), [['--no-rate-limit']] * 10,
+                              stdout=subprocess.DEVNULL) as fleet:
+        four = [job['name'] for job in fleet.infos[0]['jobs'] if job['enabled']][:4]
+        figures['N1'] = role_runs('N1', fleet.infos[:1], four, rounds, work, forks=10)
+        figures['N10'] = role_runs('N10', fleet.infos, four, rounds, work, forks=10)
+    return figures
+
+
 def verdict(ok):
     return 'met' if ok else 'MISSED'
 
@@ -178,6 +257,8 @@ def main():
     parser.add_argument('--rounds', type=int, default=5, help='measured rounds after the warm-up (default %(default)s)')
     parser.add_argument('--contenders', default=','.join(ORDER), help='subset of %s' % ','.join(ORDER))
     parser.add_argument('--skip-million', action='store_true', help='skip the 1,000,000-item memory check')
+    parser.add_argument('--skip-jobs', action='store_true', help='skip the jobs-mode and fleet figures')
+    parser.add_argument('--jobs-rounds', type=int, default=3, help='measured rounds of each jobs-mode run')
     args = parser.parse_args()
     contenders = [name for name in args.contenders.split(',') if name in ORDER]
     work = tempfile.mkdtemp(prefix='vb365-bench-')
@@ -186,12 +267,13 @@ def main():
         subprocess.run(['ansible', '--version'], stdout=subprocess.PIPE, universal_newlines=True,
                        check=False).stdout.splitlines()[0]), flush=True)
     figures = measure(args.items, args.rounds, contenders, work)
-    print('\n| contender | median s | min s | emulator CPU s | module peak RSS MB |')
-    print('|---|---:|---:|---:|---:|')
+    print('\n| contender | median s | min s | emulator CPU s | module peak RSS MB | controller peak RSS MB |')
+    print('|---|---:|---:|---:|---:|---:|')
     for name in contenders:
         row = figures[name]
         rss = '%.0f' % row['rss_mb'] if row['rss_mb'] else '-'
-        print('| %s | %.2f | %.2f | %.2f | %s |' % (name, row['median'], row['min'], row['emulator_cpu'], rss))
+        print('| %s | %.2f | %.2f | %.2f | %s | %.0f |' % (name, row['median'], row['min'], row['emulator_cpu'], rss,
+                                                           row['controller_rss_mb']))
     median = dict((name, figures[name]['median']) for name in contenders)
     if set('MSEFRU') <= set(contenders):
         print('\n| goal | measured | verdict |')
@@ -203,6 +285,22 @@ def main():
         ratio = median['U'] / median['M']
         print('| U / M >= 3.5 | U / M = %.2f | %s |' % (ratio, verdict(ratio >= 3.5)))
         print('| (for reference) F + R vs U | (F + R) / U = %.2f | |' % ((median['F'] + median['R']) / median['U']))
+    if {'M', 'P'} <= set(contenders):
+        ratio = median['P'] / median['M']
+        print('| role, one session, 4 formats: P <= 1.5 x M | P / M = %.2f | %s |' % (ratio, verdict(ratio <= 1.5)))
+    if not args.skip_jobs:
+        print('\nrole in jobs mode (%d rounds each) ...' % args.jobs_rounds, flush=True)
+        jobs = jobs_figures(args.jobs_rounds, work)
+        print('\n| run | median s | module peak RSS MB | controller peak RSS MB |')
+        print('|---|---:|---:|---:|')
+        for name, label in (('J1', 'J1: one server, 1 job'), ('J40', 'J40: one server, %d jobs' % jobs['J40']['jobs']),
+                            ('N1', 'N1: one server, 4 jobs'), ('N10', 'N10: 10 servers x 4 jobs, forks 10')):
+            row = jobs[name]
+            print('| %s | %.2f | %.0f | %.0f |' % (label, row['median'], row['rss_mb'], row['controller_rss_mb']))
+        ratio = jobs['J40']['median'] / jobs['J1']['median']
+        print('| goal: J40 <= 2 x J1 | J40 / J1 = %.2f | %s | |' % (ratio, verdict(ratio <= 2)))
+        ratio = jobs['N10']['median'] / (10 * jobs['N1']['median'])
+        print('| goal: N10 <= 0.6 x 10 x N1 | N10 / (10 x N1) = %.2f | %s | |' % (ratio, verdict(ratio <= 0.6)))
     poll = polling(args.items, work)
     print('\n| incremental poll (newest 100 of %d) | LogItems requests | returned | all newer than since_usn |'
           % args.items)
