@@ -36,7 +36,7 @@ options:
   json_path:
     description:
       - Where to write the JSON document with C(job_session), C(server), C(api_version), C(log_items) (every
-        operation, in the shape of M(vb365.backup.job_session_log_items_info)'s RV(log_items)), C(summary) and
+        operation, in the shape of the C(log_items) of M(vb365.backup.job_session_log_items_info)), C(summary) and
         C(verdict).
       - Its folder must exist, except in check mode.
     type: path
@@ -60,7 +60,7 @@ attributes:
     description: Reads everything and reports whether the files would change, writing nothing.
 seealso:
   - module: vb365.backup.job_session_log_items_info
-  - role: vb365.backup.job_session_report
+  - module: vb365.backup.jobs_info
 notes:
   - Without O(csv_path) and O(json_path), the module only counts, which is the cheapest way to get a
     session's summary, verdict and problem operations.
