@@ -83,6 +83,13 @@ def iso_time(name, value):
     return value
 
 
+def fact_name(name, value):
+    if not re.match(r'^[A-Za-z_][A-Za-z0-9_]*$', value):
+        raise ValueError('%s %r is not a variable name (letters, digits and underscores, not starting with a digit).'
+                         % (name, value))
+    return value
+
+
 def non_empty(name, value):
     if not str(value).strip():
         raise ValueError('%s is empty.' % name)

@@ -45,6 +45,20 @@ options:
       - At most this many V(Warning) and V(Error) operations in RV(attention), oldest first.
     type: int
     default: 10
+  items_fact:
+    description:
+      - Also set a host fact of this name to the operations (with O(items_status), only those), in the shape
+        of the C(log_items) of M(vb365.backup.job_session_log_items_info).
+      - For plays that need the operations as a variable too. The list reaches Ansible once, as a fact,
+        instead of twice through C(register) and M(ansible.builtin.set_fact), which for 100,000 operations
+        saves about as long as reading them.
+    type: str
+  items_status:
+    description:
+      - With O(items_fact), only operations whose status is one of these, in any case. The files and
+        RV(summary) always cover every operation.
+    type: list
+    elements: str
   page_size:
     description:
       - Operations to ask for per request, from 1 to 10000.
@@ -115,6 +129,11 @@ attention_left_out:
   returned: success
   type: int
   sample: 0
+ansible_facts:
+  description: With O(items_fact), the fact of that name.
+  returned: when O(items_fact) is set
+  type: dict
+  sample: {vb365_log_items: [{usn: 1, status: Success, message: Job started}]}
 files:
   description: The files written or checked (O(csv_path), O(json_path)).
   returned: success
@@ -137,7 +156,7 @@ from ansible_collections.vb365.backup.plugins.module_utils.log_items import coll
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import session_verdict
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import (
-    PAGE_SIZE, Vb365Module, int_range, uuid_value)
+    PAGE_SIZE, Vb365Module, fact_name, int_range, status_list, uuid_value)
 
 
 def folder_problem(path, check_mode):
@@ -157,9 +176,13 @@ def main():
             csv_path=dict(type='path'),
             json_path=dict(type='path'),
             attention_limit=dict(type='int', default=10),
+            items_fact=dict(type='str'),
+            items_status=dict(type='list', elements='str'),
             page_size=dict(type='int', default=10000),
         ),
-        value_checks=dict(job_session_id=uuid_value, attention_limit=int_range(0, 10000), page_size=PAGE_SIZE),
+        value_checks=dict(job_session_id=uuid_value, attention_limit=int_range(0, 10000), page_size=PAGE_SIZE,
+                          items_fact=fact_name, items_status=status_list),
+        required_by={'items_status': 'items_fact'},
         add_file_common_args=True,
     )
     params = module.params
@@ -188,13 +211,18 @@ def main():
                 exports.append((name, JsonExport(sink, {'job_session': session, 'server': client.base_url,
                                                         'api_version': client.api_version})))
 
+        fact_items = [] if params['items_fact'] else None
+        fact_statuses = params['items_status']
+
         def write(log_item):
             for _name, export in exports:
                 export.add(log_item)
+            if fact_items is not None and (not fact_statuses or log_item['status'] in fact_statuses):
+                fact_items.append(log_item)
 
         result = collect_log_items(client, session_id, page_size=params['page_size'], include_items=False,
                                    attention_limit=params['attention_limit'] or None,
-                                   each_item=write if exports else None)
+                                   each_item=write if exports or fact_items is not None else None)
     except Vb365Error as exc:
         _discard(handles, temp_paths)
         module.fail_from_error(exc, job_session_id=session_id, not_found=(
@@ -218,7 +246,8 @@ def main():
             changed = module.set_fs_attributes_if_different(module.load_file_common_arguments(params, path=path),
                                                             changed)
     _discard([], temp_paths)
-    module.exit_json(changed=changed, job_session=session, summary=summary, verdict=verdict, attention=attention,
+    facts = {params['items_fact']: fact_items} if fact_items is not None else {}
+    module.exit_json(changed=changed, ansible_facts=facts, job_session=session, summary=summary, verdict=verdict, attention=attention,
                      attention_left_out=summary['by_status']['Warning'] + summary['by_status']['Error'] - len(attention),
                      files=[path for _name, path in targets], api_version=client.api_version)
 

@@ -71,7 +71,7 @@ def test_role_fail_on_names_the_operations(fresh, tmp_path):
                                           'facts_file': str(tmp_path / 'facts.json')},
                           tmp_path, env=role_env(fresh), check=False)
     assert result.returncode != 0
-    assert 'Job session %s of Contoso - Mailboxes has' % session['id'] in result.stdout
+    assert 'Job session %s of Contoso - Mailboxes ended Error and has' % session['id'] in result.stdout
     assert 'operation(s) with status Error' in result.stdout
     assert '[Error] Processing' in result.stdout
     assert (tmp_path / 'reports' / ('vb365-localhost-session-%s.md' % session['id'])).exists(), 'reports come first'

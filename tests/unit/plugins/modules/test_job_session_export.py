@@ -101,3 +101,19 @@ def test_check_mode_accepts_a_folder_an_earlier_task_would_create(wire, capsys, 
     assert not failed
     assert result['changed'] is True
     assert not (tmp_path / 'new').exists()
+
+
+def test_items_fact_carries_the_chosen_operations_once(wire, capsys, tmp_path):
+    expect_session(wire)
+    failed, result = run_module(main, args(tmp_path, csv_path=None, json_path=None, items_fact='vb365_log_items',
+                                           items_status=['warning', 'FAILED']), capsys)
+    assert not failed
+    assert [item['usn'] for item in result['ansible_facts']['vb365_log_items']] == [2, 3]
+    assert result['summary']['total'] == 4, 'the counts cover every operation'
+    assert result['changed'] is False and result['files'] == []
+
+
+def test_items_fact_must_be_a_variable_name(wire, capsys, tmp_path):
+    failed, result = run_module(main, args(tmp_path, items_fact='log items'), capsys)
+    assert failed
+    assert "items_fact 'log items' is not a variable name" in result['msg']
