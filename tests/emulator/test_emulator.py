@@ -10,6 +10,7 @@ import os
 import re
 import ssl
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -256,3 +257,39 @@ def test_token_rate_limit(tmp_path):
         assert 50 <= int(headers['Retry-After']) <= 60
     finally:
         running.stop()
+
+
+def test_change_feeds_follow_sessions_the_test_starts_and_finishes(client, emulator):
+    status, latest, _headers = client.call('GET', '/v8/Events', query={'from': 'latest'})
+    assert status == 200 and latest['results'] == []
+    token = latest['nextChangeToken']
+    _status, v7_latest, _headers = client.call('GET', '/v7/JobSessions/Changes', query={'from': 'latest'})
+    started = emulator.admin('sessions', {'job': 'Contoso - Mailboxes', 'items': 5})
+    status, page, _headers = client.call('GET', '/v8/Events', query={'from': token, 'timeoutSeconds': '5'})
+    assert status == 200
+    assert [(event['eventType'], event['id'], event['status']) for event in page['results']] == [
+        ('JobSessionUpdate', started['id'], 'Running')]
+    token = page['nextChangeToken']
+
+    def finish_later():
+        time.sleep(0.5)
+        emulator.admin('sessions/%s/finish' % started['id'], {'status': 'Failed'})
+
+    finisher = threading.Thread(target=finish_later)
+    finisher.start()
+    waited = time.monotonic()
+    status, page, _headers = client.call('GET', '/v8/Events', query={'from': token, 'timeoutSeconds': '8'})
+    finisher.join()
+    assert status == 200 and [event['status'] for event in page['results']] == ['Failed']
+    assert time.monotonic() - waited < 5, 'the long poll answers as soon as the session changes'
+    _status, session, _headers = client.call('GET', '/v8/JobSessions/%s' % started['id'])
+    assert session['status'] == 'Failed' and session['endTime']
+    status, changes, _headers = client.call('GET', '/v7/JobSessions/Changes',
+                                            query={'from': v7_latest['nextChangeToken']})
+    assert status == 200 and [(s['id'], s['status']) for s in changes['results']] == [(started['id'], 'Failed')]
+    emulator.admin('faults', {'outdate_change_tokens': 1})
+    status, body, _headers = client.call('GET', '/v8/Events', query={'from': token})
+    assert status == 400 and body['errorCode'] == 'OutdatedChangeToken'
+    status, page, _headers = client.call('GET', '/v8/Events', query={'from': page['nextChangeToken'],
+                                                                     'timeoutSeconds': '1'})
+    assert status == 200 and page['results'] == [], 'an idle long poll ends empty at its timeout'

@@ -76,7 +76,15 @@ FAULT_DEFAULTS = {
     'page_cap': 0,                  # pages hold at most N items, whatever limit was asked (0: 10,000)
     'append_per_page': 0,           # each LogItems page of a running session adds N new items
     'token_rate_limit': True,       # 1 login a second and 5 a minute, as the real /token
+    'outdate_change_tokens': 0,     # the next N change-feed requests with a token answer OutdatedChangeToken
 }
+
+# How many session changes the feeds keep; an older change token is outdated.
+CHANGES_KEPT = 1000
+# The longest long poll of /v8/Events the emulator waits through.
+LONG_POLL_CAP_SECONDS = 120
+V8_EVENT_STATUS = {'Stopped': 'Stopped', 'Running': 'Running', 'Success': 'Success', 'Failed': 'Failed',
+                   'Warning': 'Warning'}
 
 
 TICKS_PER_SECOND = 10000000
@@ -214,9 +222,14 @@ class Session:
             body['_links'] = {'self': {'href': V5_LINK_HOST + href if version == 'v5' else href}}
         return body
 
+    finished_at = None
+    etag = 1
+
     def end_time(self):
         if self.running:
             return None
+        if self.finished_at is not None:
+            return self.finished_at
         return self.start + datetime.timedelta(seconds=self.item_count * 0.75 + 3)
 
     def as_json(self, version):
@@ -237,7 +250,7 @@ class Session:
             body.update({'repositoryId': self.job['repositoryId'], 'jobWillBeRetried': self.will_be_retried,
                          'jobType': 'Backup'})
         if version == 'v8':
-            body.update({'jobId': self.job['id'], 'jobSessionConfigType': 'Incremental', 'eTag': 1,
+            body.update({'jobId': self.job['id'], 'jobSessionConfigType': 'Incremental', 'eTag': self.etag,
                          'proxyId': self.job['proxyId'], 'proxyPoolId': None})
         links = {'self': {'href': '/%s/JobSessions/%s' % (version, self.id)},
                  'log': {'href': '/%s/JobSessions/%s/LogItems' % (version, self.id)},
@@ -393,6 +406,53 @@ class Emulator:
         self.counters = collections.Counter()
         self.issued = []
         self.page_cache = PageCache()
+        # The change feed of /v8/Events and /v7/JobSessions/Changes: (sequence number, session) pairs.
+        self.changes = collections.deque(maxlen=CHANGES_KEPT)
+        self.change_sequence = 0
+        self.changed = threading.Condition()
+
+    def record_change(self, session):
+        with self.changed:
+            self.change_sequence += 1
+            session.etag += 1
+            self.changes.append((self.change_sequence, session))
+            self.changed.notify_all()
+
+    def changes_after(self, token, wait_seconds=0):
+        """(changes after token, next token), waiting up to wait_seconds for one; None when token is outdated."""
+        deadline = time.monotonic() + wait_seconds
+        with self.changed:
+            while True:
+                oldest = self.changes[0][0] if self.changes else self.change_sequence + 1
+                if token < oldest - 1:
+                    return None
+                found = [(sequence, session) for sequence, session in self.changes if sequence > token]
+                remaining = deadline - time.monotonic()
+                if found or remaining <= 0:
+                    return found, (found[-1][0] if found else token)
+                self.changed.wait(remaining)
+
+    def start_session(self, job_ref, items):
+        world = self.world
+        job = next((job for job in world.jobs if job_ref in (job['id'], job['name'])), None)
+        if job is None:
+            raise KeyError(job_ref)
+        session = Session(str(uuid.uuid4()), job, datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0),
+                          'Running', items, random.getrandbits(32), running=True)
+        with self.lock:
+            world.sessions.insert(0, session)
+            world.by_id[session.id] = session
+            job['lastStatus'], job['lastRun'] = 'Running', session.start
+        self.record_change(session)
+        return session
+
+    def finish_session(self, session, status):
+        with self.lock:
+            session.status = status
+            session.running = False
+            session.finished_at = datetime.datetime.now(datetime.timezone.utc)
+            session.job['lastStatus'] = status
+        self.record_change(session)
 
     def take_fault(self, name):
         """Consume one use of a counted fault; True when it fires."""
@@ -629,6 +689,10 @@ class Handler(BaseHTTPRequestHandler):
                                   '/%s/Jobs/%s/JobSessions' % (version, original[1]))
         if rest == ['jobsessions']:
             return self.session_list(version, query)
+        if rest == ['jobsessions', 'changes'] and version == 'v7':
+            return self.change_feed(version, query)
+        if rest == ['events'] and version == 'v8':
+            return self.change_feed(version, query)
         if len(rest) >= 2 and rest[0] == 'jobsessions':
             session = world.by_id.get(rest[1])
             if session is None:
@@ -643,6 +707,44 @@ class Handler(BaseHTTPRequestHandler):
                     return self.not_found(version, 'Log item %s' % original[3])
                 return self.send_body(200, session.item(index, version))
         return self.send_body(404, {'message': 'No HTTP resource was found that matches the request URI.'})
+
+    def change_feed(self, version, query):
+        """v8 Events (ids and statuses, long poll) or v7 JobSessions/Changes (whole sessions, no wait)."""
+        emulator = self.emulator
+        start = query.get('from') or 'latest'
+        if version == 'v8' and not query.get('from'):
+            return self.send_error_body(400, 'The from parameter is required.', version, 'ParameterValidationFailure')
+        if start == 'latest':
+            with emulator.changed:
+                token = emulator.change_sequence
+            return self.send_body(200, {'nextChangeToken': str(token), 'limit': 0, 'setId': str(uuid.uuid4()),
+                                        'results': []})
+        try:
+            token = int(start)
+            limit = min(max(int(query.get('limit', DEFAULT_LIMIT)), 1), MAX_LIMIT)
+            wait = min(max(int(query.get('timeoutSeconds', 0)), 0), LONG_POLL_CAP_SECONDS) if version == 'v8' else 0
+        except ValueError:
+            return self.send_error_body(400, 'from, limit and timeoutSeconds must be a change token and integers.',
+                                        version, 'ParameterValidationFailure')
+        found = None if emulator.take_fault('outdate_change_tokens') else emulator.changes_after(token, wait)
+        if found is None:
+            return self.send_error_body(400, 'The change token is outdated. Start again from latest.', version,
+                                        'OutdatedChangeToken')
+        changes, _next = found
+        changes = changes[:limit]
+        next_token = changes[-1][0] if changes else token
+        if version == 'v8':
+            results = [{'eventType': 'JobSessionUpdate', 'id': session.id, 'eTag': session.etag,
+                        'jobId': session.job['id'], 'status': V8_EVENT_STATUS.get(session.status, session.status),
+                        'jobType': 'Backup'} for _sequence, session in changes]
+        else:
+            latest = collections.OrderedDict()
+            for _sequence, session in changes:
+                latest.pop(session.id, None)
+                latest[session.id] = session.as_json(version)
+            results = list(latest.values())
+        return self.send_body(200, {'nextChangeToken': str(next_token), 'limit': limit, 'setId': str(uuid.uuid4()),
+                                    'results': results})
 
     def session_list(self, version, query):
         sessions = list(self.emulator.world.sessions)
@@ -770,13 +872,31 @@ class Handler(BaseHTTPRequestHandler):
                 emulator.counters.clear()
                 emulator.login_times.clear()
             return self.send_body(200, emulator.faults)
+        if segments == ['sessions'] and method == 'POST':
+            request = json.loads(body.decode() or '{}')
+            try:
+                session = emulator.start_session(str(request.get('job', '')), int(request.get('items', 20)))
+            except KeyError:
+                return self.send_body(400, {'message': 'No job is named or has the id %r.' % request.get('job')})
+            return self.send_body(200, {'id': session.id, 'job_id': session.job['id'], 'status': session.status})
+        if len(segments) == 3 and segments[0] == 'sessions' and segments[2] == 'finish' and method == 'POST':
+            session = emulator.world.by_id.get(segments[1])
+            status = json.loads(body.decode() or '{}').get('status', 'Success')
+            if session is None or not session.running:
+                return self.send_body(400, {'message': 'No running session %s.' % segments[1]})
+            if status not in ('Success', 'Warning', 'Failed', 'Stopped'):
+                return self.send_body(400, {'message': 'status is one of Success, Warning, Failed, Stopped.'})
+            emulator.finish_session(session, status)
+            return self.send_body(200, {'id': session.id, 'status': session.status,
+                                        'end_time': fmt_time(session.end_time())})
         if segments == ['state'] and method == 'GET':
             with emulator.lock:
                 state = {'faults': emulator.faults, 'counters': dict(emulator.counters),
                          'issued_secrets': list(emulator.issued), 'live_tokens': len(emulator.tokens)}
             return self.send_body(200, state)
         return self.send_body(404, {'message': 'Admin endpoints: POST /_emulator/faults, POST /_emulator/reset, '
-                                               'GET /_emulator/state'})
+                                               'GET /_emulator/state, POST /_emulator/sessions, '
+                                               'POST /_emulator/sessions/{id}/finish'})
 
 
 def parse_time(text):
