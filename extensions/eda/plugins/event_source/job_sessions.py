@@ -1,0 +1,266 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Event source: one event per VB365 backup job session that reaches a final status."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+
+DOCUMENTATION = r'''
+---
+short_description: One event per Veeam Backup for Microsoft 365 job session that reaches a final status
+description:
+  - Watches a VB365 server and puts one event on the queue for each backup job session that ends with a
+    final status (V(Success), V(Warning), V(Error) or V(Stop)), within seconds on REST API v8 (the
+    C(/v8/Events) change feed, long-polled), within O(interval) seconds on v7 (C(/v7/JobSessions/Changes))
+    and on v6 and v5 (listing C(/JobSessions)).
+  - Each event carries C(event.vb365) with C(server), C(api_version), C(job_session) (the shape
+    M(vb365.backup.job_sessions_info) returns, with C(job_name)), C(summary) (the counts of its
+    operations, as M(vb365.backup.job_session_log_items_info) returns them), C(verdict), C(attention) (its
+    Warning and Error operations, at most O(attention_limit)) and C(attention_left_out). C(meta.uuid) is
+    derived from the server and the session id, so a resent event is the same event.
+  - One login for the source's whole life, renewed on HTTP 401. Connection failures, HTTP 5xx and 429 are
+    logged and retried with capped backoff, forever; wrong credentials, TLS failures and a server that
+    serves no VB365 REST API stop the source with a clear error. Arguments are checked before any request.
+  - With O(state_file), the cursor is written atomically after each event was queued, so a restart sends
+    the sessions that ended while the source was down, once, and none twice. With O(feedback) (EDA
+    controller), the cursor moves only after the rule engine took the event.
+  - Needs the Python library C(requests) where ansible-rulebook runs.
+options:
+  server:
+    description: Host name, IP address or C(https://host[:port]) of the VB365 REST API (E(VB365_SERVER)).
+    type: str
+    required: true
+  port:
+    description: TCP port, when O(server) has none.
+    type: int
+    default: 4443
+  username:
+    description: Account to log in with (E(VB365_USERNAME)).
+    type: str
+  password:
+    description: Its password (E(VB365_PASSWORD)).
+    type: str
+  validate_certs:
+    description: Whether to verify the server certificate.
+    type: bool
+    default: true
+  ca_path:
+    description: PEM file of the CA that signed the server certificate (E(VB365_CA_PATH)).
+    type: str
+  api_version:
+    description: REST API version, V(auto) (the newest the server serves) or V(v5) to V(v8).
+    type: str
+    default: auto
+  timeout:
+    description: Seconds to wait for each answer; the long poll of v8 is added to it.
+    type: int
+    default: 30
+  interval:
+    description:
+      - Seconds between two polls on v5 to v7, and the longest a v8 long poll waits for an event.
+    type: int
+    default: 60
+  statuses:
+    description:
+      - Final statuses that produce an event, any case (C(Failed) for V(Error), C(Succeeded) for V(Success)).
+    type: list
+    elements: str
+    default: [Success, Warning, Error, Stop]
+  job_names:
+    description: Only sessions of these jobs, by name.
+    type: list
+    elements: str
+  job_ids:
+    description: Only sessions of these jobs, by id.
+    type: list
+    elements: str
+  attention_limit:
+    description: At most this many Warning and Error operations in C(event.vb365.attention).
+    type: int
+    default: 10
+  state_file:
+    description:
+      - Where to keep the cursor across restarts (a file on a persistent volume). Its folder must exist.
+      - Without it, the source starts from now each time.
+    type: str
+  feedback:
+    description:
+      - Move the cursor only after the rule engine took each event (the EDA controller's feedback queue,
+        C(eda_feedback_queue)). Needs ansible-rulebook with persistence.
+    type: bool
+    default: false
+  feedback_timeout:
+    description: Seconds to wait for the engine to take an event before the source stops with an error.
+    type: int
+    default: 120
+'''
+
+EXAMPLES = r'''
+- name: React to VB365 backups
+  hosts: all
+  sources:
+    - vb365.backup.job_sessions:
+        server: vb365.example.com
+        username: "{{ VB365_USERNAME }}"
+        password: "{{ VB365_PASSWORD }}"
+        ca_path: /etc/pki/vb365-ca.pem
+        statuses: [Error, Warning]
+        state_file: /var/lib/eda/vb365-cursor.json
+  rules:
+    - name: A backup failed
+      condition: event.vb365.job_session.status == "Error"
+      action:
+        run_playbook:
+          name: vb365.backup.session_report
+          extra_vars:
+            vb365_job_session_id: "{{ event.vb365.job_session.id }}"
+'''
+
+
+def _import_feed():
+    """The collection's reader; ansible-rulebook runs this file by path, so its collection root may be missing."""
+    try:
+        from ansible_collections.vb365.backup.plugins.module_utils import session_feed, vb365_api
+    except ImportError:
+        # .../ansible_collections/vb365/backup/extensions/eda/plugins/event_source/job_sessions.py
+        root = os.path.abspath(os.path.join(os.path.dirname(__file__), *(['..'] * 7)))
+        if root not in sys.path:
+            sys.path.insert(0, root)
+        from ansible_collections.vb365.backup.plugins.module_utils import session_feed, vb365_api
+    return session_feed, vb365_api
+
+
+LOGGER = logging.getLogger('vb365.backup.job_sessions')
+BACKOFF_START_SECONDS = 1.0
+BACKOFF_CAP_SECONDS = 60.0
+SECRET_ARGS = ('password',)
+
+
+def _settings(args, vb365_api, session_feed):
+    """Checked arguments, or a ValueError that says which one is wrong, before any request."""
+    from ansible_collections.vb365.backup.plugins.module_utils.normalize import parse_status_filter
+
+    def integer(name, default, minimum):
+        value = args.get(name, default)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)  # A rulebook template renders numbers as text.
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError('%s must be a whole number of at least %d, not %r.' % (name, minimum, value))
+        return value
+
+    settings = {'server': args.get('server') or os.environ.get('VB365_SERVER'),
+                'username': args.get('username') or os.environ.get('VB365_USERNAME'),
+                'password': args.get('password') or os.environ.get('VB365_PASSWORD'),
+                'ca_path': args.get('ca_path') or os.environ.get('VB365_CA_PATH') or None,
+                'api_version': args.get('api_version', 'auto'), 'validate_certs': args.get('validate_certs', True)}
+    if not settings['server']:
+        raise ValueError('server is missing: give the VB365 server (or set VB365_SERVER).')
+    if not (settings['username'] and settings['password']):
+        raise ValueError('username and password are missing: give both (or set VB365_USERNAME and VB365_PASSWORD).')
+    if not isinstance(settings['validate_certs'], bool):
+        raise ValueError('validate_certs must be true or false, not %r.' % (settings['validate_certs'],))
+    settings['port'] = integer('port', vb365_api.DEFAULT_PORT, 1)
+    settings['timeout'] = integer('timeout', 30, 1)
+    settings['interval'] = integer('interval', 60, 1)
+    settings['attention_limit'] = integer('attention_limit', 10, 0)
+    settings['feedback_timeout'] = integer('feedback_timeout', 120, 1)
+    statuses = parse_status_filter(args.get('statuses') or sorted(session_feed.FINAL_STATUSES))
+    not_final = sorted(statuses - session_feed.FINAL_STATUSES)
+    if not_final:
+        raise ValueError('statuses: %s is not a final status; a session produces an event when it ends with '
+                         'Success, Warning, Error or Stop.' % ', '.join(not_final))
+    settings['statuses'] = statuses
+    for name in ('job_names', 'job_ids'):
+        value = args.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            raise ValueError('%s must be a list of non-empty strings, not %r.' % (name, value))
+        settings[name] = value
+    for job_id in settings['job_ids']:
+        if not vb365_api.is_uuid(job_id.strip()):
+            raise ValueError('job_ids: %r is not a UUID.' % job_id)
+    state_file = args.get('state_file')
+    if state_file and not os.path.isdir(os.path.dirname(os.path.abspath(state_file))):
+        raise ValueError('state_file %s: its folder does not exist.' % state_file)
+    settings['state_file'] = state_file
+    settings['feedback_queue'] = args.get('eda_feedback_queue') if args.get('feedback', False) else None
+    if args.get('feedback', False) and settings['feedback_queue'] is None:
+        raise ValueError('feedback is true but ansible-rulebook passed no eda_feedback_queue: run it with '
+                         'persistence, or set feedback to false.')
+    return settings
+
+
+async def main(queue: asyncio.Queue, args: dict) -> None:
+    """Put one event on the queue per job session that reaches a wanted final status, until cancelled."""
+    session_feed, vb365_api = _import_feed()
+    settings = _settings(args, vb365_api, session_feed)
+    try:
+        client = vb365_api.Vb365Client(
+            server=settings['server'], port=settings['port'], username=settings['username'],
+            password=settings['password'], api_version=settings['api_version'],
+            validate_certs=settings['validate_certs'], ca_path=settings['ca_path'],
+            # The long poll holds the answer back for up to interval seconds; failures are retried below.
+            timeout=settings['timeout'] + settings['interval'], retries=0, warn=LOGGER.warning,
+            user_agent='vb365.backup/job_sessions')
+    except vb365_api.Vb365Error as exc:
+        raise ValueError(exc.message) from None
+    cursor, note = session_feed.Cursor.load(settings['state_file'], client.base_url)
+    if note:
+        LOGGER.warning(note)
+    feed = session_feed.SessionFeed(client, cursor, statuses=settings['statuses'], job_names=settings['job_names'],
+                                    job_ids=settings['job_ids'], attention_limit=settings['attention_limit'],
+                                    long_poll_seconds=settings['interval'], log=LOGGER.warning)
+    delay = BACKOFF_START_SECONDS
+    started = False
+    try:
+        while True:
+            try:
+                if not started:
+                    version = await asyncio.to_thread(feed.start)
+                    started = True
+                    LOGGER.info('watching %s (REST API %s) for finished job sessions', client.base_url, version)
+                    _save(cursor, settings)
+                finished = await asyncio.to_thread(feed.poll)
+                for raw in finished:
+                    event = await asyncio.to_thread(feed.event, raw)
+                    await queue.put(event)
+                    if settings['feedback_queue'] is not None:
+                        await asyncio.wait_for(settings['feedback_queue'].get(), timeout=settings['feedback_timeout'])
+                    feed.commit(raw)
+                    _save(cursor, settings)
+                feed.commit_poll()
+                _save(cursor, settings)
+                delay = BACKOFF_START_SECONDS
+            except vb365_api.Vb365Error as exc:
+                if not session_feed.is_transient(exc):
+                    raise RuntimeError('vb365.backup.job_sessions stops: %s' % exc.message) from None
+                LOGGER.warning('%s; trying again in %.0f s.', exc.message, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, BACKOFF_CAP_SECONDS)
+                continue
+            if client.api_version != 'v8':
+                await asyncio.sleep(settings['interval'])
+    finally:
+        _save(cursor, settings)
+        if client.access_token:
+            try:
+                await asyncio.wait_for(asyncio.to_thread(client.logout), timeout=10)
+            except (Exception, asyncio.CancelledError):  # pylint: disable=broad-except
+                LOGGER.warning('could not log out; the token expires on its own.')
+
+
+def _save(cursor, settings):
+    if settings['state_file']:
+        cursor.save(settings['state_file'])
+
+
+if __name__ == '__main__':
+    class _PrintQueue(asyncio.Queue):
+        async def put(self, event):
+            print(event)  # noqa: T201
+
+    asyncio.run(main(_PrintQueue(), {'server': os.environ.get('VB365_SERVER'), 'interval': 10}))

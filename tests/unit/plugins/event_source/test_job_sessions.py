@@ -1,0 +1,197 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The job_sessions event source with a fake queue and recorded HTTP: start, events, feedback, restart,
+duplicates, transient failures, fatal failures and cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from ansible_collections.vb365.backup.extensions.eda.plugins.event_source import job_sessions
+from ansible_collections.vb365.backup.plugins.module_utils.session_feed import event_uuid
+from ansible_collections.vb365.backup.tests.unit.plugins.conftest import BASE, PASSWORD, v8_item
+
+JOB = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'
+# The source's own waits are patched away; the tests wait for real.
+REAL_SLEEP = asyncio.sleep
+
+
+def sid(number):
+    return '30000000-0000-4000-8000-%012d' % number
+
+
+def session(number, status='Failed'):
+    return {'id': sid(number), 'status': status, 'jobId': JOB, 'creationTime': '2026-11-29T06:00:00.0000000+00:00',
+            'endTime': '2026-11-29T07:00:00.0000000+00:00', 'statistics': {}}
+
+
+def args(tmp_path=None, **overrides):
+    base = {'server': 'vb365.test', 'username': 'backup-admin', 'password': PASSWORD, 'api_version': 'v8',
+            'interval': 5}
+    if tmp_path is not None:
+        base['state_file'] = str(tmp_path / 'cursor.json')
+    base.update(overrides)
+    return base
+
+
+def expect_start(wire, token='100'):
+    wire.login()
+    wire.expect('GET', '/v8/Jobs', query={'offset': '0', 'limit': '1000'},
+                body={'offset': 0, 'limit': 1000, 'results': [{'id': JOB, 'name': 'Contoso - Mailboxes'}],
+                      '_links': {}})
+    if token is not None:
+        wire.expect('GET', '/v8/Events', query={'from': 'latest'}, body={'nextChangeToken': token, 'results': []})
+
+
+def expect_events(wire, token, next_token, numbers, status=200, body=None):
+    results = [{'eventType': 'JobSessionUpdate', 'id': sid(number), 'jobId': JOB, 'status': 'Failed', 'eTag': 2}
+               for number in numbers]
+    wire.expect('GET', '/v8/Events', query={'from': token, 'limit': '1000', 'timeoutSeconds': '5'}, status=status,
+                body=body if body is not None else {'nextChangeToken': next_token, 'results': results})
+
+
+def expect_session(wire, number):
+    wire.expect('GET', '/v8/JobSessions/%s' % sid(number), body=session(number))
+    wire.expect('GET', '/v8/JobSessions/%s/LogItems' % sid(number), query={'offset': '0', 'limit': '10000'},
+                body={'offset': 0, 'limit': 10000, '_links': {}, 'results': [v8_item(1, 'Error', 'denied')]})
+
+
+async def collect(arguments, count, queue=None, after=None):
+    """Run the source until it queued count events (then run after, if given), cancel it, return the events."""
+    queue = queue or asyncio.Queue()
+    task = asyncio.ensure_future(job_sessions.main(queue, arguments))
+    events = []
+    try:
+        while len(events) < count:
+            getter = asyncio.ensure_future(queue.get())
+            done, _pending = await asyncio.wait([getter, task], timeout=10, return_when=asyncio.FIRST_COMPLETED)
+            if task in done:
+                getter.cancel()
+                task.result()
+            assert getter in done, 'no event within 10 s'
+            events.append(getter.result())
+        if after is not None:
+            await after()
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    return events
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch):
+    slept = []
+
+    async def fake_sleep(seconds, *rest):
+        slept.append(seconds)
+        await REAL_SLEEP(0)
+
+    monkeypatch.setattr(job_sessions.asyncio, 'sleep', fake_sleep)
+    return slept
+
+
+@pytest.mark.parametrize('overrides, message', [
+    ({'statuses': ['Failed', 'Broken']}, "status 'Broken' is not one of"),
+    ({'statuses': ['Running']}, 'Running is not a final status'),
+    ({'job_ids': ['nightly']}, "job_ids: 'nightly' is not a UUID"),
+    ({'password': None}, 'username and password are missing'),
+    ({'server': None}, 'server is missing'),
+    ({'interval': 0}, 'interval must be a whole number of at least 1'),
+    ({'state_file': '/no/such/folder/cursor.json'}, 'its folder does not exist'),
+    ({'feedback': True}, 'passed no eda_feedback_queue'),
+    ({'ca_path': '/no/such/ca.pem'}, 'ca_path /no/such/ca.pem does not exist'),
+])
+def test_bad_arguments_fail_at_start_before_any_request(wire, monkeypatch, overrides, message):
+    for name in ('VB365_SERVER', 'VB365_USERNAME', 'VB365_PASSWORD', 'VB365_CA_PATH'):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ValueError) as error:
+        asyncio.run(job_sessions.main(asyncio.Queue(), args(**overrides)))
+    assert message in str(error.value)
+    assert PASSWORD not in str(error.value)
+
+
+def test_one_event_per_finished_session_then_cancel_saves_and_logs_out(wire, tmp_path):
+    expect_start(wire)
+    expect_events(wire, '100', '103', [1, 1])
+    expect_session(wire, 1)
+    expect_events(wire, '103', '103', [])
+    wire.expect('POST', '/v8/token/logout', status=204)
+
+    async def let_it_poll_again():
+        await REAL_SLEEP(0.3)
+
+    events = asyncio.run(collect(args(tmp_path), 1, after=let_it_poll_again))
+    assert events[0]['vb365']['job_session']['id'] == sid(1)
+    assert events[0]['meta']['uuid'] == event_uuid(BASE, sid(1))
+    state = json.loads((tmp_path / 'cursor.json').read_text())
+    assert state['change_token'] == '103' and state['sent'] == [sid(1)]
+    assert ('POST', '/v8/token/logout') in wire.calls
+    assert [call for call in wire.calls if call[0] == 'POST' and call[1] == '/v8/token'] == [('POST', '/v8/token')]
+
+
+def test_restart_resumes_at_the_saved_token_and_sends_nothing_twice(wire, tmp_path):
+    (tmp_path / 'cursor.json').write_text(json.dumps({
+        'format': 1, 'server': BASE, 'change_token': '200', 'last_end_time': '2026-11-29T06:00:00Z',
+        'sent': [sid(2)]}))
+    expect_start(wire, token=None)
+    expect_events(wire, '200', '205', [2, 3])
+    expect_session(wire, 3)
+    wire.expect('POST', '/v8/token/logout', status=204)
+    events = asyncio.run(collect(args(tmp_path), 1))
+    assert [event['vb365']['job_session']['id'] for event in events] == [sid(3)]
+    state = json.loads((tmp_path / 'cursor.json').read_text())
+    assert state['sent'] == [sid(2), sid(3)]
+
+
+def test_with_feedback_the_cursor_waits_for_the_engine(wire, tmp_path):
+    expect_start(wire)
+    expect_events(wire, '100', '101', [4])
+    expect_session(wire, 4)
+    wire.expect('POST', '/v8/token/logout', status=204)
+    feedback = {}
+
+    async def scenario():
+        queue = asyncio.Queue()
+        feedback['queue'] = asyncio.Queue()
+
+        async def check_then_acknowledge():
+            await REAL_SLEEP(0.3)
+            feedback['before'] = json.loads((tmp_path / 'cursor.json').read_text())['sent']
+            await feedback['queue'].put({'ok': True})
+            for _attempt in range(50):
+                await REAL_SLEEP(0.05)
+                if json.loads((tmp_path / 'cursor.json').read_text())['sent']:
+                    break
+            feedback['after'] = json.loads((tmp_path / 'cursor.json').read_text())['sent']
+        return await collect(args(tmp_path, feedback=True, eda_feedback_queue=feedback['queue']), 1, queue,
+                             after=check_then_acknowledge)
+
+    events = asyncio.run(scenario())
+    assert len(events) == 1
+    assert feedback['before'] == [], 'not committed before the engine took the event'
+    assert feedback['after'] == [sid(4)]
+
+
+def test_transient_failures_are_retried_with_backoff(wire, tmp_path, no_waiting):
+    expect_start(wire)
+    expect_events(wire, '100', None, [], status=503, body={'message': 'busy'})
+    expect_events(wire, '100', None, [], status=502, body={'message': 'busy'})
+    expect_events(wire, '100', '101', [5])
+    expect_session(wire, 5)
+    wire.expect('POST', '/v8/token/logout', status=204)
+    events = asyncio.run(collect(args(tmp_path), 1))
+    assert events[0]['vb365']['job_session']['id'] == sid(5)
+    assert no_waiting[:2] == [1.0, 2.0]
+
+
+def test_wrong_credentials_stop_the_source(wire, tmp_path):
+    wire.expect('POST', '/v8/token', status=400,
+                body={'error': 'invalid_grant', 'error_description': 'The user name or password is incorrect.'})
+    with pytest.raises(RuntimeError) as error:
+        asyncio.run(collect(args(tmp_path), 1))
+    assert 'vb365.backup.job_sessions stops: Login to %s with the password failed' % BASE in str(error.value)
+    assert PASSWORD not in str(error.value)
