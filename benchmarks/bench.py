@@ -21,6 +21,10 @@ about time. Contenders, all over HTTPS with ca_path and pages of 10,000:
 Then the role in jobs mode: J40, every job of one server with 40 jobs, against J1, the same role on one
 job; N10, a fleet of 10 emulated servers with 4 jobs each (forks 10), against N1, one such server.
 Every run prints the peak RSS of the controller (ansible-playbook, polled) and of the largest module.
+
+Last, the event source under ansible-rulebook (when tests/tools/testenv.py found it, VB365_EDA_BIN):
+the latency from a session's end in the emulator to the rulebook's action on VB365 6, 7 and 8, and
+the requests per minute the source sends while nothing happens.
 """
 
 from __future__ import annotations
@@ -214,11 +218,11 @@ def write_inventory(path, infos, python):
     return path
 
 
-def role_runs(name, infos, jobs, rounds, work, forks=5):
+def role_runs(name, infos, jobs, expected_jobs, rounds, work, forks=5):
     """Median seconds and peak RSS of the role in jobs mode on one inventory of emulated servers."""
     inventory = write_inventory(os.path.join(work, 'inventory-%s.json' % name), infos, interpreter_wrapper(work))
     extra = {'vb365_report_dir': os.path.join(work, 'reports-%s' % name), 'vb365_report_formats': [
-        'json', 'markdown', 'html', 'csv'], 'expected_jobs': len(jobs)}
+        'json', 'markdown', 'html', 'csv'], 'expected_jobs': expected_jobs}
     if jobs:
         extra['vb365_jobs'] = jobs
     command = playbook(name, 'role_jobs', extra, work) + ['-i', inventory, '-f', str(forks)]
@@ -236,14 +240,86 @@ def jobs_figures(rounds, work):
     with vb365_emulator.Fleet(os.path.join(work, 'jobs40'), [['--no-rate-limit', '--jobs', '40']],
                               stdout=subprocess.DEVNULL) as one:
         enabled = [job['name'] for job in one.infos[0]['jobs'] if job['enabled']]
-        figures['J40'] = role_runs('J40', one.infos, [], rounds, work)
+        figures['J40'] = role_runs('J40', one.infos, [], len(enabled), rounds, work)
         figures['J40']['jobs'] = len(enabled)
-        figures['J1'] = role_runs('J1', one.infos, enabled[:1], rounds, work)
+        figures['J1'] = role_runs('J1', one.infos, enabled[:1], 1, rounds, work)
     with vb365_emulator.Fleet(os.path.join(work, 'fleet'), [['--no-rate-limit']] * 10,
                               stdout=subprocess.DEVNULL) as fleet:
         four = [job['name'] for job in fleet.infos[0]['jobs'] if job['enabled']][:4]
-        figures['N1'] = role_runs('N1', fleet.infos[:1], four, rounds, work, forks=10)
-        figures['N10'] = role_runs('N10', fleet.infos, four, rounds, work, forks=10)
+        figures['N1'] = role_runs('N1', fleet.infos[:1], four, 4, rounds, work, forks=10)
+        figures['N10'] = role_runs('N10', fleet.infos, four, 4, rounds, work, forks=10)
+    return figures
+
+
+EDA_INTERVAL = 5
+EDA_IDLE_SECONDS = 30
+
+
+def eda_figures(work, trials=3):
+    """Latency from a session's end to the action, and idle requests per minute, per VB365 release."""
+    eda_bin = os.environ.get('VB365_EDA_BIN')
+    if not eda_bin:
+        return None
+    import threading
+    figures = {}
+    for product in (6, 7, 8):
+        with vb365_emulator.Fleet(os.path.join(work, 'eda-%d' % product), [['--product', str(product),
+                                                                           '--no-rate-limit']],
+                                  stdout=subprocess.DEVNULL) as fleet:
+            info = fleet.infos[0]
+            folder = os.path.join(work, 'eda-run-%d' % product)
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, 'inventory.yml'), 'w') as handle:
+                handle.write('all:\n  hosts:\n    localhost:\n      ansible_connection: local\n')
+            env = dict(os.environ, VB365_SERVER=info['url'], VB365_USERNAME=info['username'],
+                       VB365_PASSWORD=info['password'], VB365_CA_PATH=info['ca_path'],
+                       VB365_INTERVAL=str(EDA_INTERVAL), PYTHONUNBUFFERED='1', HOME=folder)
+            env['PATH'] = eda_bin + os.pathsep + env['PATH']
+            process = subprocess.Popen(
+                [os.path.join(eda_bin, 'ansible-rulebook'), '-i', os.path.join(folder, 'inventory.yml'), '-r',
+                 os.path.join(HERE, 'rulebooks', 'latency.yml'), '--env-vars',
+                 'VB365_SERVER,VB365_USERNAME,VB365_PASSWORD,VB365_CA_PATH,VB365_INTERVAL'],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env, cwd=folder)
+            seen = {}
+
+            def read():
+                for line in process.stdout:
+                    if 'ENDED ' in line:
+                        seen[line.split('ENDED ', 1)[1].strip().strip('"')] = time.perf_counter()
+
+            reader = threading.Thread(target=read, daemon=True)
+            reader.start()
+            try:
+                deadline = time.monotonic() + 120
+                while vb365_emulator.admin(info, 'state')['counters'].get('logins password', 0) < 1:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        sys.exit('ansible-rulebook did not start for VB365 %d' % product)
+                    time.sleep(0.2)
+                time.sleep(EDA_INTERVAL + 1)
+                latencies = []
+                for _trial in range(trials):
+                    session = vb365_emulator.admin(info, 'sessions', {'job': 'Contoso - Mailboxes', 'items': 20})['id']
+                    time.sleep(0.5)
+                    vb365_emulator.admin(info, 'sessions/%s/finish' % session, {'status': 'Success'})
+                    ended = time.perf_counter()
+                    while session not in seen and time.perf_counter() - ended < EDA_INTERVAL + 60:
+                        time.sleep(0.02)
+                    latencies.append(seen[session] - ended if session in seen else float('nan'))
+                before = vb365_emulator.admin(info, 'state')['counters']
+                time.sleep(EDA_IDLE_SECONDS)
+                after = vb365_emulator.admin(info, 'state')['counters']
+            finally:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            api = [name for name in after if not name.startswith('GET _emulator') and name != 'requests'
+                   and not name.startswith('POST _emulator')]
+            idle = sum(after.get(name, 0) - before.get(name, 0) for name in api)
+            figures[product] = {'latency': statistics.median(latencies), 'worst': max(latencies),
+                                'idle_per_minute': idle * 60.0 / EDA_IDLE_SECONDS}
+            print('VB365 %d: latencies %s' % (product, ', '.join('%.2fs' % value for value in latencies)), flush=True)
     return figures
 
 
@@ -259,6 +335,7 @@ def main():
     parser.add_argument('--skip-million', action='store_true', help='skip the 1,000,000-item memory check')
     parser.add_argument('--skip-jobs', action='store_true', help='skip the jobs-mode and fleet figures')
     parser.add_argument('--jobs-rounds', type=int, default=3, help='measured rounds of each jobs-mode run')
+    parser.add_argument('--skip-eda', action='store_true', help='skip the event source latency figures')
     args = parser.parse_args()
     contenders = [name for name in args.contenders.split(',') if name in ORDER]
     work = tempfile.mkdtemp(prefix='vb365-bench-')
@@ -301,6 +378,19 @@ def main():
         print('| goal: J40 <= 2 x J1 | J40 / J1 = %.2f | %s | |' % (ratio, verdict(ratio <= 2)))
         ratio = jobs['N10']['median'] / (10 * jobs['N1']['median'])
         print('| goal: N10 <= 0.6 x 10 x N1 | N10 / (10 x N1) = %.2f | %s | |' % (ratio, verdict(ratio <= 0.6)))
+    if not args.skip_eda:
+        print('\nevent source under ansible-rulebook (interval %d s) ...' % EDA_INTERVAL, flush=True)
+        eda = eda_figures(work)
+        if eda is None:
+            print('skipped: no ansible-rulebook (run through tests/tools/testenv.py bench)')
+        else:
+            print('\n| VB365 | API | median latency s | worst s | goal | verdict | idle requests per minute |')
+            print('|---|---|---:|---:|---|---|---:|')
+            for product, goal in ((8, 2.0), (7, EDA_INTERVAL + 2.0), (6, EDA_INTERVAL + 2.0)):
+                row = eda[product]
+                print('| %d | v%d | %.2f | %.2f | < %.0f s | %s | %.1f |' % (
+                    product, product, row['latency'], row['worst'], goal, verdict(row['worst'] < goal),
+                    row['idle_per_minute']))
     poll = polling(args.items, work)
     print('\n| incremental poll (newest 100 of %d) | LogItems requests | returned | all newer than since_usn |'
           % args.items)

