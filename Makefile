@@ -3,7 +3,7 @@
 PYTHON ?= $(shell command -v python3 2>/dev/null || command -v python 2>/dev/null)
 CORES ?= 2.21,2.20,2.18,2.16
 
-.PHONY: test sanity units integration ecosystem demo bench clean
+.PHONY: test sanity units integration ecosystem eda demo bench clean
 
 test:  ## sanity, units, integration and ecosystem checks on every core in CORES
 	$(PYTHON) tests/tools/testenv.py --cores $(CORES) test
@@ -16,6 +16,9 @@ units:
 
 integration:
 	$(PYTHON) tests/tools/testenv.py --cores $(CORES) integration
+
+eda:  ## the event source under ansible-rulebook against the emulator (newest core)
+	$(PYTHON) tests/tools/testenv.py --cores $(CORES) eda
 
 clean:
 	rm -rf .build .venv tests/output
