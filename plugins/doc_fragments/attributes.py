@@ -7,7 +7,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
 
-    # Attributes every module of the collection shares; check_mode is stated by each module.
+    # Attributes every module of the collection shares; check_mode comes from READ_ONLY or the module.
     DOCUMENTATION = r'''
 attributes:
   diff_mode:
@@ -18,4 +18,12 @@ attributes:
     description: Part of the C(vb365.backup.vb365) action group, for C(module_defaults).
     membership:
       - vb365.backup.vb365
+'''
+
+    # check_mode of the read-only (info) modules; a module that changes something states its own.
+    READ_ONLY = r'''
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads.
 '''

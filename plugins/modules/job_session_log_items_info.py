@@ -68,10 +68,7 @@ options:
 extends_documentation_fragment:
   - vb365.backup.connection
   - vb365.backup.attributes
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
+  - vb365.backup.attributes.read_only
 seealso:
   - name: Job session log items in the VB365 REST API reference
     description: The vendor's description of the resource this module reads.

@@ -65,10 +65,7 @@ options:
 extends_documentation_fragment:
   - vb365.backup.connection
   - vb365.backup.attributes
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
+  - vb365.backup.attributes.read_only
 seealso:
   - module: vb365.backup.job_sessions_info
   - module: vb365.backup.job_session_log_items_info
