@@ -9,6 +9,7 @@ import asyncio
 import logging
 import os
 import sys
+import time
 
 DOCUMENTATION = r'''
 ---
@@ -224,7 +225,9 @@ async def main(queue: asyncio.Queue, args: dict) -> None:
                     started = True
                     LOGGER.info('watching %s (REST API %s) for finished job sessions', client.base_url, version)
                     _save(cursor, settings)
+                polled = time.monotonic()
                 finished = await asyncio.to_thread(feed.poll)
+                polled = time.monotonic() - polled
                 for raw in finished:
                     event = await asyncio.to_thread(feed.event, raw)
                     await queue.put(event)
@@ -244,6 +247,9 @@ async def main(queue: asyncio.Queue, args: dict) -> None:
                 continue
             if client.api_version != 'v8':
                 await asyncio.sleep(settings['interval'])
+            elif not finished and polled < settings['interval'] / 2.0:
+                # A long poll that came back empty at once (how a server ends one is unknown): do not spin.
+                await asyncio.sleep(settings['interval'] - polled)
     finally:
         _save(cursor, settings)
         if client.access_token:

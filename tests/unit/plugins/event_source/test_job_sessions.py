@@ -114,7 +114,7 @@ def test_bad_arguments_fail_at_start_before_any_request(wire, monkeypatch, overr
     assert PASSWORD not in str(error.value)
 
 
-def test_one_event_per_finished_session_then_cancel_saves_and_logs_out(wire, tmp_path):
+def test_one_event_per_finished_session_then_cancel_saves_and_logs_out(wire, tmp_path, no_waiting):
     expect_start(wire)
     expect_events(wire, '100', '103', [1, 1])
     expect_session(wire, 1)
@@ -131,6 +131,7 @@ def test_one_event_per_finished_session_then_cancel_saves_and_logs_out(wire, tmp
     assert state['change_token'] == '103' and state['sent'] == [sid(1)]
     assert ('POST', '/v8/token/logout') in wire.calls
     assert [call for call in wire.calls if call[0] == 'POST' and call[1] == '/v8/token'] == [('POST', '/v8/token')]
+    assert any(4 < seconds <= 5 for seconds in no_waiting), 'a long poll that came back empty at once is not repeated at once'
 
 
 def test_restart_resumes_at_the_saved_token_and_sends_nothing_twice(wire, tmp_path):
