@@ -266,7 +266,7 @@ def _save(cursor, settings):
 
 if __name__ == '__main__':
     class _PrintQueue(asyncio.Queue):
-        async def put(self, event):
-            print(event)  # noqa: T201
+        async def put(self, item):
+            print(item)  # noqa: T201
 
     asyncio.run(main(_PrintQueue(), {'server': os.environ.get('VB365_SERVER'), 'interval': 10}))
