@@ -192,19 +192,23 @@ def main():
         if problem:
             module.fail_json(msg='Cannot write %s %s: %s.' % (name, path, problem))
 
-    client = module.client
     session_id = params['job_session_id']
-    handles, exports, temp_paths = [], [], {}
+    handles, exports, temp_paths = {}, [], {}
+    if not module.check_mode:
+        # The files are opened before any request, so that a folder that only looks writable fails first.
+        for name, path in targets:
+            try:
+                descriptor, temp_paths[name] = tempfile.mkstemp(prefix='.vb365-', dir=os.path.dirname(
+                    os.path.abspath(path)))
+            except OSError as exc:
+                _discard(handles.values(), temp_paths)
+                module.fail_json(msg='Cannot write %s %s: %s.' % (name, path, exc.strerror or exc))
+            handles[name] = os.fdopen(descriptor, 'wb')
+    client = module.client
     try:
         session = collect_sessions(client, job_session_id=session_id)['job_sessions'][0]
         for name, path in targets:
-            handle = None
-            if not module.check_mode:
-                descriptor, temp_paths[name] = tempfile.mkstemp(prefix='.vb365-', dir=os.path.dirname(
-                    os.path.abspath(path)))
-                handle = os.fdopen(descriptor, 'wb')
-                handles.append(handle)
-            sink = HashingSink(handle)
+            sink = HashingSink(handles.get(name))
             if name == 'csv_path':
                 exports.append((name, CsvExport(sink)))
             else:
@@ -224,9 +228,12 @@ def main():
                                    attention_limit=params['attention_limit'] or None,
                                    each_item=write if exports or fact_items is not None else None)
     except Vb365Error as exc:
-        _discard(handles, temp_paths)
+        _discard(handles.values(), temp_paths)
         module.fail_from_error(exc, job_session_id=session_id, not_found=(
             'Job session %s was not found on %s: check the id.' % (session_id, client.base_url)))
+    except OSError as exc:
+        _discard(handles.values(), temp_paths)
+        module.fail_json(msg='Writing the reports failed: %s (%s).' % (exc.strerror or exc, exc.filename or ''))
 
     summary = result['summary']
     attention = result.get('attention', [])
@@ -234,7 +241,7 @@ def main():
     changed = False
     for name, export in exports:
         export.close({'summary': summary, 'verdict': verdict})
-    for handle in handles:
+    for handle in handles.values():
         handle.close()
     for name, export in exports:
         path = params[name]

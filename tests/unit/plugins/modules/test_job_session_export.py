@@ -117,3 +117,14 @@ def test_items_fact_must_be_a_variable_name(wire, capsys, tmp_path):
     failed, result = run_module(main, args(tmp_path, items_fact='log items'), capsys)
     assert failed
     assert "items_fact 'log items' is not a variable name" in result['msg']
+
+
+def test_a_folder_that_refuses_the_file_fails_before_any_request(wire, capsys, tmp_path, monkeypatch):
+    def refuse(**_kwargs):
+        raise OSError(13, 'Permission denied')
+
+    monkeypatch.setattr('tempfile.mkstemp', refuse)
+    failed, result = run_module(main, args(tmp_path), capsys)
+    assert failed
+    assert result['msg'] == 'Cannot write csv_path %s: Permission denied.' % (tmp_path / 'ops.csv')
+    assert os.listdir(str(tmp_path)) == []
