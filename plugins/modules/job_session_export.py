@@ -52,6 +52,8 @@ options:
       - For plays that need the operations as a variable too. The list reaches Ansible once, as a fact,
         instead of twice through C(register) and M(ansible.builtin.set_fact), which for 100,000 operations
         saves about as long as reading them.
+      - From ansible-core 2.21 the fact is set like M(ansible.builtin.set_fact) sets one. Older cores make
+        it a cacheable host fact, which later tasks copy and which AWX fact storage would keep.
     type: str
   items_status:
     description:
