@@ -125,6 +125,9 @@ class SessionFeed:
         self._names_by_id = {}
         self.wanted_job_ids = None
         self._pending_token = None
+        # Whether the last poll saw any change at all, wanted or not: a long poll that saw none and came
+        # back at once is not repeated at once, but one that saw a session start is.
+        self.saw_changes = False
 
     # -- start ------------------------------------------------------------------------------------
 
@@ -192,6 +195,7 @@ class SessionFeed:
                 raise
             return self._catch_up('the change token is outdated')
         self._pending_token = page.get('nextChangeToken') or self.cursor.change_token
+        self.saw_changes = bool(page.get('results'))
         finished = []
         fetched = set()
         for event in page.get('results') or ():
@@ -218,6 +222,7 @@ class SessionFeed:
         return list(page.get('results') or ())
 
     def _catch_up(self, reason):
+        self.saw_changes = True
         self._log('%s; catching up by listing the sessions that ended since %s.' % (reason, self.cursor.last_end_time))
         self._pending_token = self._latest_token()
         return self._poll_listing()

@@ -247,7 +247,7 @@ async def main(queue: asyncio.Queue, args: dict) -> None:
                 continue
             if client.api_version != 'v8':
                 await asyncio.sleep(settings['interval'])
-            elif not finished and polled < settings['interval'] / 2.0:
+            elif not feed.saw_changes and polled < settings['interval'] / 2.0:
                 # A long poll that came back empty at once (how a server ends one is unknown): do not spin.
                 await asyncio.sleep(settings['interval'] - polled)
     finally:

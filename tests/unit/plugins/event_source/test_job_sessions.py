@@ -196,3 +196,16 @@ def test_wrong_credentials_stop_the_source(wire, tmp_path):
         asyncio.run(collect(args(tmp_path), 1))
     assert 'vb365.backup.job_sessions stops: Login to %s with the password failed' % BASE in str(error.value)
     assert PASSWORD not in str(error.value)
+
+
+def test_a_session_that_starts_does_not_hold_back_the_next_long_poll(wire, tmp_path, no_waiting):
+    expect_start(wire)
+    wire.expect('GET', '/v8/Events', query={'from': '100', 'limit': '1000', 'timeoutSeconds': '5'}, body={
+        'nextChangeToken': '101', 'results': [{'eventType': 'JobSessionUpdate', 'id': sid(6), 'jobId': JOB,
+                                               'status': 'Running', 'eTag': 1}]})
+    expect_events(wire, '101', '102', [6])
+    expect_session(wire, 6)
+    wire.expect('POST', '/v8/token/logout', status=204)
+    events = asyncio.run(collect(args(tmp_path), 1))
+    assert events[0]['vb365']['job_session']['id'] == sid(6)
+    assert not any(seconds >= 4 for seconds in no_waiting), 'the poll after a change is sent at once'
