@@ -99,16 +99,15 @@ def collect_jobs(client, job_names=None, job_ids=None, organization=None, enable
         }
         if include_last_session:
             session = newest_session(client, raw.get('id'), job_names_by_id)
-            summary, attention = None, []
+            counted = {'summary': None, 'attention': [], 'attention_left_out': 0}
             if session is not None:
                 counted = collect_log_items(client, session['id'], page_size=MAX_PAGE_SIZE, include_items=False,
-                                            attention_limit=attention_limit or None)
-                summary, attention = counted['summary'], counted.get('attention', [])
+                                            attention_limit=attention_limit)
+            summary = counted['summary']
             job['session'] = session
             job['summary'] = summary
-            job['attention'] = attention
-            job['attention_left_out'] = (summary['by_status']['Warning'] + summary['by_status']['Error']
-                                         - len(attention)) if summary else 0
+            job['attention'] = counted['attention']
+            job['attention_left_out'] = counted['attention_left_out']
             job['verdict'] = job_verdict(job['enabled'], session and session['status'],
                                          session and session['creation_time'], window_start,
                                          summary and summary['by_status'])

@@ -91,8 +91,9 @@ def collect_log_items(client, job_session_id, page_size=1000, offset=0, max_item
                       since_usn=None, include_items=True, attention_limit=None, each_item=None):
     """The module's result (without ``changed``) for one job session.
 
-    With ``attention_limit``, the result also has ``attention``: at most that many Warning and
-    Error operations, oldest first, however ``include_items`` is set. ``each_item`` is called with
+    With ``attention_limit`` (0 included), the result also has ``attention``: at most that many Warning
+    and Error operations, oldest first, however ``include_items`` is set, and ``attention_left_out``:
+    how many of them it leaves out. ``each_item`` is called with
     every returned operation in reading order, so that a caller can write them out without keeping them.
     """
     path = '/JobSessions/%s/LogItems' % job_session_id
@@ -143,7 +144,9 @@ def collect_log_items(client, job_session_id, page_size=1000, offset=0, max_item
         'api_version': client.api_version,
         'last_usn': last_usn,
     }
-    if attention_limit:
+    if attention_limit is not None:
         attention.sort(key=_usn_order)
         result['attention'] = attention[:attention_limit]
+        by_status = result['summary']['by_status']
+        result['attention_left_out'] = by_status['Warning'] + by_status['Error'] - len(result['attention'])
     return result

@@ -250,9 +250,8 @@ class SessionFeed:
             self._refresh_jobs()
             session = normalize_session(raw, self._names_by_id)
         counted = collect_log_items(self.client, session['id'], page_size=MAX_PAGE_SIZE, include_items=False,
-                                    attention_limit=self.attention_limit or None)
+                                    attention_limit=self.attention_limit)
         summary = counted['summary']
-        attention = counted.get('attention', [])
         return {
             'vb365': {
                 'server': self.client.base_url,
@@ -260,8 +259,8 @@ class SessionFeed:
                 'job_session': session,
                 'summary': summary,
                 'verdict': session_verdict(session['status'], summary['by_status']),
-                'attention': attention,
-                'attention_left_out': summary['by_status']['Warning'] + summary['by_status']['Error'] - len(attention),
+                'attention': counted['attention'],
+                'attention_left_out': counted['attention_left_out'],
             },
             'meta': {'uuid': event_uuid(self.client.base_url, session['id'])},
         }

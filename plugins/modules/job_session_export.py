@@ -227,7 +227,7 @@ def main():
                 fact_items.append(log_item)
 
         result = collect_log_items(client, session_id, page_size=params['page_size'], include_items=False,
-                                   attention_limit=params['attention_limit'] or None,
+                                   attention_limit=params['attention_limit'],
                                    each_item=write if exports or fact_items is not None else None)
     except Vb365Error as exc:
         _discard(handles.values(), temp_paths)
@@ -238,7 +238,6 @@ def main():
         module.fail_json(msg='Writing the reports failed: %s (%s).' % (exc.strerror or exc, exc.filename or ''))
 
     summary = result['summary']
-    attention = result.get('attention', [])
     verdict = session_verdict(session['status'], summary['by_status'])
     changed = False
     for name, export in exports:
@@ -256,8 +255,8 @@ def main():
                                                             changed)
     _discard([], temp_paths)
     facts = {params['items_fact']: fact_items} if fact_items is not None else {}
-    module.exit_json(changed=changed, ansible_facts=facts, job_session=session, summary=summary, verdict=verdict, attention=attention,
-                     attention_left_out=summary['by_status']['Warning'] + summary['by_status']['Error'] - len(attention),
+    module.exit_json(changed=changed, ansible_facts=facts, job_session=session, summary=summary, verdict=verdict,
+                     attention=result['attention'], attention_left_out=result['attention_left_out'],
                      files=[path for _name, path in targets], api_version=client.api_version)
 
 
