@@ -141,8 +141,9 @@ def java_home_of(executable):
 def system_java_home():
     for candidate in ([os.path.join(os.environ['JAVA_HOME'], 'bin', 'java')] if os.environ.get('JAVA_HOME') else []) + [
             shutil.which('java')]:
-        if candidate and java_home_of(candidate):
-            return java_home_of(candidate)
+        home = java_home_of(candidate) if candidate else None
+        if home:
+            return home
     return None
 
 
