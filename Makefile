@@ -1,7 +1,7 @@
 # Developer entry points. Each target finds its own Python and makes its own virtual environments
 # under .venv/, so a clone in any folder works with nothing installed but python3 and git.
 PYTHON ?= $(shell command -v python3 2>/dev/null || command -v python 2>/dev/null)
-CORES ?= 2.21,2.20,2.18,2.16
+CORES ?= 2.21,2.20,2.19,2.18,2.17,2.16
 
 .PHONY: test sanity units integration ecosystem eda demo bench clean
 
