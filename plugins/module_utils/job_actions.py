@@ -125,8 +125,8 @@ def _start(job, known_ids, full, warn):
     except Vb365Error as exc:
         if not _answer_lost(exc):
             raise _refusal(exc, 'start', job)
-        unknown = ('It is not known whether job %r started: the start got no answer (%s). This module never sends a '
-                   'start twice; look at the job\'s sessions (vb365.backup.job_sessions_info with job_name) before '
+        unknown = ('It is not known whether job %r started: the start got no usable answer (%s). This module never '
+                   'sends a start twice; look at the job\'s sessions (vb365.backup.job_sessions_info with job_name) before '
                    'starting it again.' % (job.name, exc.message))
         try:
             session = _look_for_new_session(job, known_ids)
@@ -136,7 +136,7 @@ def _start(job, known_ids, full, warn):
         if session is None:
             raise JobActionError('%s No new session of it appeared within %d s.' % (unknown, SESSION_APPEAR_SECONDS),
                                  kind='unknown_outcome', cause=exc, job=job.record)
-        warn('The start of job %r got no answer (%s), but the job did start: session %s. The start was not sent '
+        warn('The start of job %r got no usable answer (%s), but the job did start: session %s. The start was not sent '
              'again.' % (job.name, exc.message, session['id']))
         return session
     if isinstance(answer, dict) and answer.get('id'):

@@ -102,7 +102,8 @@ def test_a_start_whose_answer_times_out_is_sent_once_and_reports_the_session(fre
     assert not result.get('failed'), result['msg']
     assert result['changed'] is True
     assert result['session']['status'] == 'Running'
-    assert any('got no answer' in warning and 'not sent again' in warning for warning in result['warnings'])
+    texts = [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result['warnings']]
+    assert any('got no usable answer' in text and 'not sent again' in text for text in texts)
     assert job_posts(fresh) == {'POST v8/Jobs/{id}/start': 1}
 
 
