@@ -132,13 +132,13 @@ EXAMPLES = r'''
 
 RETURN = r'''
 job:
-  description: The job after the change, in the shape of the RV(jobs) elements of M(vb365.backup.jobs_info).
+  description: The job after the change, in the shape of the C(jobs) elements of M(vb365.backup.jobs_info).
   returned: success, and on failures after the job was found
   type: dict
   sample: {id: 2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd, name: Contoso - Mailboxes, enabled: true, last_status: Running}
 session:
   description:
-    - The session the module started, stopped or found running, in the shape of the RV(job_sessions) elements of
+    - The session the module started, stopped or found running, in the shape of the C(job_sessions) elements of
       M(vb365.backup.job_sessions_info); after O(wait), as it ended.
     - Null when the job runs no session, and in check mode for a start that would be sent.
   returned: success, and on a wait_timeout failure

@@ -66,8 +66,8 @@ def test_check_mode_sends_no_post_and_a_second_run_changes_nothing(product, tmp_
     product.admin('faults', {'job_run_seconds': 300})
     checked = act(product, tmp_path, {'name': LEGACY, 'state': 'enabled'}, version, '--check', '--diff')
     assert checked['changed'] is True
-    assert checked['diff'] == {'before': {'enabled': False, 'running': False}, 'after': {'enabled': True,
-                                                                                          'running': False}}
+    assert checked['diff'] == {'before': {'enabled': False, 'running': False},
+                               'after': {'enabled': True, 'running': False}}
     assert 'would be enabled' in checked['msg']
     checked = act(product, tmp_path, {'name': TEAMS, 'state': 'stopped'}, version, '--check')
     assert checked['changed'] is True and checked['session']['status'] == 'Running'

@@ -138,8 +138,7 @@ def test_v6_v7_start_answers_204_and_the_new_session_is_the_one_not_there_before
 
 @pytest.mark.parametrize('lost', [requests.exceptions.ReadTimeout('read timed out'),
                                   requests.exceptions.ConnectionError('Connection aborted.'), 503])
-def test_a_start_whose_answer_is_lost_is_never_sent_again_and_reports_the_session_that_runs(wire, capsys, clock,
-                                                                                          lost):
+def test_a_lost_start_answer_is_never_sent_again_and_the_session_that_runs_is_reported(wire, capsys, clock, lost):
     wire.login()
     expect_job(wire)
     expect_sessions(wire, [session(OLD, 'Success')])
