@@ -96,15 +96,17 @@ def test_check_mode_sends_no_post_and_a_second_run_changes_nothing(product, tmp_
                                   'POST %s/Jobs/{id}/start' % version: 1, 'POST %s/Jobs/{id}/stop' % version: 1}
 
 
-def test_a_start_whose_answer_times_out_is_sent_once_and_reports_the_session(fresh, tmp_path):
-    fresh.admin('faults', {'job_start_answer_delay': 3, 'job_run_seconds': 30})
-    result = act(fresh, tmp_path, {'name': 'Fabrikam - All users', 'state': 'started'}, 'v8', timeout=1, retries=3)
+def test_a_start_whose_answer_times_out_is_sent_once_and_reports_the_session(product, tmp_path):
+    version = 'v%d' % product.product
+    product.admin('faults', {'job_start_answer_delay': 3, 'job_run_seconds': 30})
+    result = act(product, tmp_path, {'name': 'Fabrikam - All users', 'state': 'started'}, version, timeout=1,
+                 retries=3)
     assert not result.get('failed'), result['msg']
     assert result['changed'] is True
     assert result['session']['status'] == 'Running'
     texts = [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result['warnings']]
     assert any('got no usable answer' in text and 'not sent again' in text for text in texts)
-    assert job_posts(fresh) == {'POST v8/Jobs/{id}/start': 1}
+    assert job_posts(product) == {'POST %s/Jobs/{id}/start' % version: 1}
 
 
 def test_wait_timeout_says_the_job_still_runs(fresh, tmp_path):
