@@ -361,6 +361,17 @@ class Vb365Client:
         response = self._send('GET', full_path, params=params, authenticated=True)
         return self._decode(response, 'GET', full_path)
 
+    def post_once(self, path, body=None):
+        """POST an action such as ``/Jobs/{id}/start`` (version added here) with a JSON body; never resent.
+
+        An action the server may have carried out is not repeated: a timeout, a connection lost after
+        sending, 429 or 5xx raise at once, and the caller reads the server's state to learn what happened.
+        Only a 401 is sent again, after one token renewal, since the server refused it unread.
+        """
+        full_path = '/%s/%s' % (self.api_version, path.lstrip('/'))
+        response = self._send('POST', full_path, json_body=body, authenticated=True, once=True)
+        return self._decode(response, 'POST', full_path)
+
     def iter_pages(self, path, params=None, page_size=100, offset=0):
         """Yield the ``results`` list of every page of a paged resource, by offset and limit.
 
@@ -413,14 +424,15 @@ class Vb365Client:
                              % (method, path, response.status_code, message), kind='protocol',
                              status=response.status_code, method=method, path=path, server_message=message)
 
-    def _send(self, method, path, params=None, data=None, authenticated=True, allowed=(200, 201, 204), renew=True):
+    def _send(self, method, path, params=None, data=None, authenticated=True, allowed=(200, 201, 204), renew=True,
+              json_body=None, once=False):
         """Send one request with retries and, when authenticated, one token renewal on 401."""
         renewed = not renew
         if authenticated and not self._access_token:
             self._renew_token()
             renewed = True
         while True:
-            response = self._send_with_retries(method, path, params, data, authenticated)
+            response = self._send_with_retries(method, path, params, data, authenticated, json_body, once)
             if response.status_code == 401 and authenticated and not renewed:
                 if not (self._refresh_token or (self.username and self._password)):
                     raise Vb365Error('The server refused the access token (HTTP 401 on %s %s): it has expired or '
@@ -439,7 +451,7 @@ class Vb365Client:
                 raise self._version_not_served(method, path, error)
             raise error
 
-    def _send_with_retries(self, method, path, params, data, authenticated):
+    def _send_with_retries(self, method, path, params, data, authenticated, json_body=None, once=False):
         url = self.base_url + path
         attempt = 0
         while True:
@@ -450,8 +462,8 @@ class Vb365Client:
             failure = None
             started = time.monotonic()
             try:
-                response = self._session.request(method, url, params=params, data=data, headers=headers,
-                                                 timeout=self.timeout, verify=self._verify)
+                response = self._session.request(method, url, params=params, data=data, json=json_body,
+                                                 headers=headers, timeout=self.timeout, verify=self._verify)
                 # Without stream=True the body is read here, so a connection closed mid-body raises here too.
                 if response.status_code not in RETRY_STATUSES:
                     return response
@@ -474,7 +486,7 @@ class Vb365Client:
                 failure = 'connection failed (%s)' % reason
                 kind = 'connection'
             self._retry_seconds_spent += time.monotonic() - started
-            if attempt > self.retries:
+            if once or attempt > self.retries:
                 if response is not None:
                     return response
                 if kind == 'timeout':

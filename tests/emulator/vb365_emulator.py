@@ -62,6 +62,7 @@ V5_LINK_HOST = 'https://vbo-internal.corp.local:4443'
 MAX_LIMIT = 10000
 DEFAULT_LIMIT = 30
 UNAUTHORIZED = 'Authorization has been denied for this request.'
+JOB_ACTIONS = ('start', 'stop', 'enable', 'disable')
 
 FAULT_DEFAULTS = {
     'expire_tokens_after': 0,       # an access token works for N authenticated requests, then 401
@@ -81,6 +82,10 @@ FAULT_DEFAULTS = {
     'hostile_text': None,           # a marker path: every name, details, message and title carries hostile_text()
     'hostile_ids': False,           # session objects carry a hostile text instead of their UUID id
     'hostile_usn': False,           # log items carry HTML instead of their usn number
+    # Job actions (POST /vN/Jobs/{id}/start, see docs/emulator.md): how a job started through the API runs.
+    'job_run_seconds': 2.0,         # a started job's session runs this long, then ends
+    'job_run_status': 'Success',    # with this status: Success, Warning, Failed or Stopped
+    'job_start_answer_delay': 0.0,  # a start's answer is sent this many seconds after the job has started
 }
 
 # Text keys the server fills from what tenants and admins typed (names, texts, messages).
@@ -648,6 +653,8 @@ class Handler(BaseHTTPRequestHandler):
                 headers['Retry-After'] = str(emulator.faults['server_error_retry_after'])
             return self.send_body(emulator.faults['server_error_status'],
                                   {'message': 'The service is temporarily unavailable.'}, headers=headers)
+        if method == 'POST' and len(rest) == 3 and rest[0] == 'jobs' and rest[2] in JOB_ACTIONS and version != 'v5':
+            return self.job_action(version, rest[1], rest[2], body)
         if method != 'GET':
             return self.send_error_body(405, 'The requested resource does not support http method %r.' % method,
                                         version)
@@ -903,6 +910,55 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return None
         return self.send_body(200, raw=payload)
+
+    # -- job actions ----------------------------------------------------------------------------
+
+    def job_action(self, version, job_id, action, body):
+        """Start, stop, enable or disable a job as v6 to v8 do: 204, except v8's start, which answers the session."""
+        emulator = self.emulator
+        job = next((job for job in emulator.world.jobs if job['id'] == job_id), None)
+        if job is None:
+            return self.not_found(version, 'Job')
+        with emulator.lock:
+            running = next((session for session in emulator.world.sessions
+                            if session.job is job and session.running), None)
+            emulator.counters['job %s' % action] += 1
+        if action in ('enable', 'disable'):
+            with emulator.lock:
+                job['enabled'] = action == 'enable'
+            return self.send_body(204)
+        if action == 'stop':
+            if running is None:
+                return self.send_error_body(400, "Job '%s' is not running." % job['name'], version, 'OperationConflict')
+            emulator.finish_session(running, 'Stopped')
+            return self.send_body(204)
+        if not job['enabled']:
+            return self.send_error_body(400, "Job '%s' is disabled." % job['name'], version, 'OperationConflict')
+        if running is not None:
+            return self.send_error_body(400, "Job '%s' is already running." % job['name'], version,
+                                        'OperationConflict')
+        try:
+            options = json.loads(body.decode() or '{}')
+        except ValueError:
+            return self.send_error_body(400, 'The request body is not JSON.', version, 'ParameterValidationFailure')
+        if options.get('full'):
+            with emulator.lock:
+                emulator.counters['job start full'] += 1
+        session = emulator.start_session(job['id'], 20)
+        status = emulator.faults['job_run_status']
+
+        def finish():
+            if session.running:
+                emulator.finish_session(session, status)
+
+        timer = threading.Timer(float(emulator.faults['job_run_seconds']), finish)
+        timer.daemon = True
+        timer.start()
+        if emulator.faults['job_start_answer_delay']:
+            time.sleep(float(emulator.faults['job_start_answer_delay']))
+        if version == 'v8':
+            return self.send_body(200, session.as_json(version))
+        return self.send_body(204)
 
     # -- admin ----------------------------------------------------------------------------------
 

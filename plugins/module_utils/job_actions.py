@@ -1,0 +1,243 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Start, stop, enable and disable a job, idempotently, and follow the session a start creates.
+
+The job's state is read before anything is sent, so a second run changes nothing. A start is the
+one request that is not safe to repeat: it is sent once, and when its answer is lost the job's
+sessions tell whether it ran. v8 answers a start with the new session; v6 and v7 answer 204, and
+the new session is the job's session that was not there before.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import (
+    FINAL_STATUSES, normalize_session, session_pages)
+from ansible_collections.vb365.backup.plugins.module_utils.jobs import collect_jobs
+from ansible_collections.vb365.backup.plugins.module_utils.log_items import collect_log_items
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import session_verdict, timestamp_ticks
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import MAX_PAGE_SIZE, Vb365Error, is_uuid
+
+JOB_STATES = ('enabled', 'disabled', 'started', 'stopped')
+# How long the session of a start is looked for when the answer did not name it (v6, v7, a lost answer).
+SESSION_APPEAR_SECONDS = 30
+SESSION_LOOK_INTERVAL_SECONDS = 2
+# Polls of a running session start often, for short runs, and settle at this interval for long ones.
+WAIT_POLL_MAX_SECONDS = 15
+ATTENTION_LIMIT = 10
+SESSION_PAGE_SIZE = 1000
+
+
+class JobActionError(Vb365Error):
+    """A refused or uncertain action; ``details`` (job, session) go into the task's failure result."""
+
+    def __init__(self, message, kind='action', cause=None, **details):
+        super().__init__(message, kind=kind, status=getattr(cause, 'status', None),
+                         method=getattr(cause, 'method', None), path=getattr(cause, 'path', None),
+                         server_message=getattr(cause, 'server_message', None),
+                         error_code=getattr(cause, 'error_code', None))
+        self.details = details
+
+
+def _sleep(seconds):
+    time.sleep(seconds)
+
+
+def _monotonic():
+    return time.monotonic()
+
+
+def _checked_id(value, what):
+    # Ids go into request paths: one the server sent that is not a UUID is refused, never followed.
+    if not is_uuid(value):
+        raise Vb365Error('The server sent %s id that is not a UUID (%r): refusing to use it in a request.'
+                         % (what, str(value)[:80]), kind='protocol')
+    return value
+
+
+class _Job:
+    """One job as jobs_info shows it, with its sessions as job_sessions_info shows them."""
+
+    def __init__(self, client, name=None, job_id=None):
+        self.client = client
+        found = collect_jobs(client, job_names=[name] if name is not None else None,
+                             job_ids=[job_id] if job_id is not None else None, enabled_only=False)
+        self.record = found['jobs'][0]
+        self.id = _checked_id(self.record['id'], 'a job')
+        self.name = self.record['name']
+        self.names = {self.id.lower(): self.name}
+
+    def reread(self):
+        return _Job(self.client, job_id=self.id)
+
+    def sessions(self):
+        return [normalize_session(raw, self.names, self.id)
+                for page in session_pages(self.client, self.id, page_size=SESSION_PAGE_SIZE) for raw in page]
+
+    def session(self, session_id):
+        return normalize_session(self.client.get('/JobSessions/%s' % _checked_id(session_id, 'a session')),
+                                 self.names, self.id)
+
+
+def _newest(sessions):
+    return max(sessions, key=lambda session: timestamp_ticks(session['creation_time']) or 0) if sessions else None
+
+
+def running_session(sessions):
+    """The job's newest session that has not ended, or None."""
+    return _newest([session for session in sessions if session['status'] == 'Running'])
+
+
+def _look_for_new_session(job, known_ids):
+    """The newest session of the job that is not one of known_ids, looked for a while, or None."""
+    deadline = _monotonic() + SESSION_APPEAR_SECONDS
+    while True:
+        new = [session for session in job.sessions() if str(session['id']).lower() not in known_ids]
+        if new:
+            return _newest(new)
+        remaining = deadline - _monotonic()
+        if remaining <= 0:
+            return None
+        _sleep(min(SESSION_LOOK_INTERVAL_SECONDS, remaining))
+
+
+def _answer_lost(exc):
+    # The server may have acted on a POST whose answer timed out, broke off or was a server error.
+    return exc.kind in ('timeout', 'connection') or (exc.kind == 'http' and (exc.status or 0) >= 500)
+
+
+def _refusal(exc, action, job):
+    if exc.kind != 'http':
+        return exc
+    said = exc.server_message or 'no reason given'
+    code = ' (errorCode %s)' % exc.error_code if exc.error_code else ''
+    return JobActionError('The server refused to %s job %r (HTTP %s on %s %s): %s%s.'
+                          % (action, job.name, exc.status, exc.method, exc.path, said.rstrip('.'), code),
+                          kind='http', cause=exc, job=job.record)
+
+
+def _start(job, known_ids, full, warn):
+    path = '/Jobs/%s/start' % job.id
+    try:
+        answer = job.client.post_once(path, {'full': full})
+    except Vb365Error as exc:
+        if not _answer_lost(exc):
+            raise _refusal(exc, 'start', job)
+        unknown = ('It is not known whether job %r started: the start got no usable answer (%s). This module never '
+                   'sends a start twice; look at the job\'s sessions (vb365.backup.job_sessions_info with job_name) before '
+                   'starting it again.' % (job.name, exc.message))
+        try:
+            session = _look_for_new_session(job, known_ids)
+        except Vb365Error as read_exc:
+            raise JobActionError('%s Reading its sessions afterwards failed too: %s' % (unknown, read_exc.message),
+                                 kind='unknown_outcome', cause=exc, job=job.record)
+        if session is None:
+            raise JobActionError('%s No new session of it appeared within %d s.' % (unknown, SESSION_APPEAR_SECONDS),
+                                 kind='unknown_outcome', cause=exc, job=job.record)
+        warn('The start of job %r got no usable answer (%s), but the job did start: session %s. The start was not sent '
+             'again.' % (job.name, exc.message, session['id']))
+        return session
+    if isinstance(answer, dict) and answer.get('id'):
+        _checked_id(answer['id'], 'a session')
+        return normalize_session(answer, job.names, job.id)
+    session = _look_for_new_session(job, known_ids)
+    if session is None:
+        raise JobActionError('Job %r was started (the server answered without a session), but no new session of it '
+                             'appeared within %d s. Look at its sessions with vb365.backup.job_sessions_info before '
+                             'starting it again.' % (job.name, SESSION_APPEAR_SECONDS), kind='unknown_outcome',
+                             job=job.record)
+    return session
+
+
+def _wait_for_end(job, session, wait_timeout):
+    deadline = _monotonic() + wait_timeout
+    delay = 1
+    while session['status'] not in FINAL_STATUSES:
+        remaining = deadline - _monotonic()
+        if remaining <= 0:
+            raise JobActionError(
+                'Job %r is still running after wait_timeout (%d s): session %s has status %s. Nothing was stopped. '
+                'Follow it with vb365.backup.job_sessions_info (job_session_id: %s), or run again with a longer '
+                'wait_timeout.' % (job.name, wait_timeout, session['id'], session['status'], session['id']),
+                kind='wait_timeout', job=job.record, session=session)
+        _sleep(min(delay, remaining))
+        delay = min(delay * 2, WAIT_POLL_MAX_SECONDS)
+        session = job.session(session['id'])
+    counted = collect_log_items(job.client, session['id'], page_size=MAX_PAGE_SIZE, include_items=False,
+                                attention_limit=ATTENTION_LIMIT)
+    summary = counted['summary']
+    return session, {'verdict': session_verdict(session['status'], summary and summary['by_status']),
+                     'summary': summary, 'attention': counted['attention'],
+                     'attention_left_out': counted['attention_left_out']}
+
+
+def _plan(state, job, running):
+    """(action to send or None, what it would do, the state afterwards) for the wanted state."""
+    enabled, is_running = job.record['enabled'], running is not None
+    if state == 'enabled':
+        return ('enable' if not enabled else None), {'enabled': True, 'running': is_running}
+    if state == 'disabled':
+        return ('disable' if enabled else None), {'enabled': False, 'running': is_running}
+    if state == 'stopped':
+        return ('stop' if is_running else None), {'enabled': enabled, 'running': False}
+    if is_running:
+        return None, {'enabled': enabled, 'running': True}
+    if not enabled:
+        raise JobActionError('Job %r is disabled and cannot start: enable it first, or use state: enabled.'
+                             % job.name, kind='config', job=job.record)
+    return 'start', {'enabled': True, 'running': True}
+
+
+DONE = {'enable': 'Enabled', 'disable': 'Disabled', 'start': 'Started', 'stop': 'Stopped'}
+ALREADY = {'enabled': 'is already enabled', 'disabled': 'is already disabled', 'started': 'is already running',
+           'stopped': 'is not running'}
+
+
+def act_on_job(client, state, name=None, job_id=None, full=False, wait=False, wait_timeout=3600, check_mode=False,
+               warn=None):
+    """The module's result: the job brought to state, its session and, with wait, how that session ended."""
+    warn = warn or (lambda message: None)
+    if state not in JOB_STATES:
+        raise Vb365Error('state must be one of %s, not %r.' % (', '.join(JOB_STATES), state), kind='config')
+    if client.api_version == 'v5':
+        raise Vb365Error('Acting on jobs needs REST API v6 or newer, and %s is used with v5 (VBO 5): upgrade the '
+                         'server, or set api_version to auto or v6 or newer if it serves one.' % client.base_url,
+                         kind='version')
+    job = _Job(client, name=name, job_id=job_id)
+    sessions = job.sessions()
+    running = running_session(sessions)
+    before = {'enabled': job.record['enabled'], 'running': running is not None}
+    action, after = _plan(state, job, running)
+    session = running
+    result = {'changed': action is not None, 'diff': {'before': before, 'after': after if action else before}}
+    if action is None:
+        message = 'Job %r %s: nothing to do.' % (job.name, ALREADY[state])
+    elif check_mode:
+        message = 'Job %r would be %s (check mode: nothing was sent).' % (job.name, DONE[action].lower())
+        if action == 'start':
+            session = None
+    else:
+        if action == 'start':
+            known_ids = set(str(known['id']).lower() for known in sessions)
+            session = _start(job, known_ids, full, warn)
+        else:
+            try:
+                client.post_once('/Jobs/%s/%s' % (job.id, action))
+            except Vb365Error as exc:
+                raise _refusal(exc, action, job)
+            if session is not None:
+                session = job.session(session['id'])
+        message = '%s job %r.' % (DONE[action], job.name)
+    waited = wait and state in ('started', 'stopped') and session is not None and not check_mode
+    if waited:
+        session, ending = _wait_for_end(job, session, wait_timeout)
+        result.update(ending)
+        message += ' Its session %s ended: %s.' % (session['id'], ending['verdict'])
+    elif session is not None:
+        message += ' Session: %s (%s).' % (session['id'], session['status'])
+    if waited or (action is not None and not check_mode):
+        job = job.reread()
+    result.update({'job': job.record, 'session': session, 'msg': message, 'api_version': client.api_version})
+    return result
