@@ -81,6 +81,8 @@ FAULT_DEFAULTS = {
     'hostile_text': None,           # a marker path: every name, details, message and title carries hostile_text()
     'hostile_ids': False,           # session objects carry a hostile text instead of their UUID id
     'hostile_usn': False,           # log items carry HTML instead of their usn number
+    # Retention deleting a session between the feed's word of it and the client's read of it.
+    'vanish_on_finish': 0,          # the next N sessions that finish are announced, then answer 404
 }
 
 # Text keys the server fills from what tenants and admins typed (names, texts, messages).
@@ -501,11 +503,15 @@ class Emulator:
         return session
 
     def finish_session(self, session, status):
+        vanish = self.take_fault('vanish_on_finish')
         with self.lock:
             session.status = status
             session.running = False
             session.finished_at = datetime.datetime.now(datetime.timezone.utc)
             session.job['lastStatus'] = status
+            if vanish:
+                self.world.by_id.pop(session.id, None)
+                self.world.sessions = [kept for kept in self.world.sessions if kept is not session]
         self.record_change(session)
 
     def take_fault(self, name):
