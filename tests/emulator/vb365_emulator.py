@@ -86,6 +86,8 @@ FAULT_DEFAULTS = {
     'job_run_seconds': 2.0,         # a started job's session runs this long, then ends
     'job_run_status': 'Success',    # with this status: Success, Warning, Failed or Stopped
     'job_start_answer_delay': 0.0,  # a start's answer is sent this many seconds after the job has started
+    # Retention deleting a session between the feed's word of it and the client's read of it.
+    'vanish_on_finish': 0,          # the next N sessions that finish are announced, then answer 404
 }
 
 # Text keys the server fills from what tenants and admins typed (names, texts, messages).
@@ -506,11 +508,15 @@ class Emulator:
         return session
 
     def finish_session(self, session, status):
+        vanish = self.take_fault('vanish_on_finish')
         with self.lock:
             session.status = status
             session.running = False
             session.finished_at = datetime.datetime.now(datetime.timezone.utc)
             session.job['lastStatus'] = status
+            if vanish:
+                self.world.by_id.pop(session.id, None)
+                self.world.sessions = [kept for kept in self.world.sessions if kept is not session]
         self.record_change(session)
 
     def take_fault(self, name):

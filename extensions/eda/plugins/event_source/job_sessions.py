@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import functools
 import logging
 import os
 import sys
@@ -30,6 +32,15 @@ description:
   - With O(state_file), the cursor is written atomically after each event was queued, so a restart sends
     the sessions that ended while the source was down, once, and none twice. With O(feedback) (EDA
     controller), the cursor moves only after the rule engine took the event.
+  - What the server sends is data. A session whose id or job id is not a UUID is logged and skipped; in
+    every text of an event (keys included), a C({) followed by C({), C(%) or C(#), or ending the text, gets
+    a space after it, so that no rulebook or playbook can template it (C({{ x }}) reads C({ { x }})).
+  - A session that the feed announced but that is gone from the server (HTTP 404, deleted by retention)
+    is logged and skipped, and the cursor moves past it.
+  - Delivery is at most once to the action; an action that fails does not get the event again
+    (see the collection's docs/eda.md for run_playbook's retries and notifications).
+  - Each source has its own thread and its own HTTP connection, so many sources in one rulebook do not
+    wait for each other.
   - Needs the Python library C(requests) where ansible-rulebook runs.
 options:
   server:
@@ -63,9 +74,10 @@ options:
     default: 30
   interval:
     description:
-      - Seconds between two polls on v5 to v7, and the longest a v8 long poll waits for an event.
+      - Seconds between two polls on v5 to v7, and the longest a v8 long poll waits for an event
+        (E(VB365_INTERVAL) when not given or empty).
     type: int
-    default: 60
+    default: 30
   statuses:
     description:
       - Final statuses that produce an event, any case (C(Failed) for V(Error), C(Succeeded) for V(Success)).
@@ -86,7 +98,11 @@ options:
     default: 10
   state_file:
     description:
-      - Where to keep the cursor across restarts (a file on a persistent volume). Its folder must exist.
+      - Where to keep the cursor across restarts (a file on a persistent volume, E(VB365_STATE_FILE) when
+        not given or empty). Its folder must exist.
+      - The source overwrites only a cursor it wrote itself for the same server. A folder, a file that is
+        not such a cursor, or another server's cursor is kept as it is; the source then logs why, starts
+        from now and keeps its cursor in memory only.
       - Without it, the source starts from now each time.
     type: str
   feedback:
@@ -146,8 +162,11 @@ def _settings(args, vb365_api, session_feed):
     """Checked arguments, or a ValueError that says which one is wrong, before any request."""
     from ansible_collections.vb365.backup.plugins.module_utils.normalize import parse_status_filter
 
-    def integer(name, default, minimum):
-        value = args.get(name, default)
+    def integer(name, default, minimum, variable=None):
+        value = args.get(name)
+        if value is None or value == '':
+            # An unset rulebook variable rendered through default('', true) is empty: use the default.
+            value = (os.environ.get(variable) if variable else None) or default
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)  # A rulebook template renders numbers as text.
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -167,7 +186,7 @@ def _settings(args, vb365_api, session_feed):
         raise ValueError('validate_certs must be true or false, not %r.' % (settings['validate_certs'],))
     settings['port'] = integer('port', vb365_api.DEFAULT_PORT, 1)
     settings['timeout'] = integer('timeout', 30, 1)
-    settings['interval'] = integer('interval', 60, 1)
+    settings['interval'] = integer('interval', session_feed.DEFAULT_INTERVAL, 1, 'VB365_INTERVAL')
     settings['attention_limit'] = integer('attention_limit', 10, 0)
     settings['feedback_timeout'] = integer('feedback_timeout', 120, 1)
     statuses = parse_status_filter(args.get('statuses') or sorted(session_feed.FINAL_STATUSES))
@@ -184,7 +203,9 @@ def _settings(args, vb365_api, session_feed):
     for job_id in settings['job_ids']:
         if not vb365_api.is_uuid(job_id.strip()):
             raise ValueError('job_ids: %r is not a UUID.' % job_id)
-    state_file = args.get('state_file')
+    state_file = args.get('state_file') or os.environ.get('VB365_STATE_FILE') or None
+    if state_file is not None and not isinstance(state_file, str):
+        raise ValueError('state_file must be a path, not %r.' % (state_file,))
     if state_file and not os.path.isdir(os.path.dirname(os.path.abspath(state_file))):
         raise ValueError('state_file %s: its folder does not exist.' % state_file)
     settings['state_file'] = state_file
@@ -209,9 +230,16 @@ async def main(queue: asyncio.Queue, args: dict) -> None:
             user_agent='vb365.backup/job_sessions')
     except vb365_api.Vb365Error as exc:
         raise ValueError(exc.message) from None
-    cursor, note = session_feed.Cursor.load(settings['state_file'], client.base_url)
+    cursor, note, settings['state_file'] = session_feed.Cursor.load(settings['state_file'], client.base_url)
     if note:
         LOGGER.warning(note)
+    # Its own thread: the long polls of many sources in one rulebook would otherwise queue for the few
+    # threads of asyncio's default executor. One thread also means one HTTP connection per source.
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix='vb365-job-sessions')
+    loop = asyncio.get_running_loop()
+
+    def blocking(function, *arguments):
+        return loop.run_in_executor(executor, functools.partial(function, *arguments))
     feed = session_feed.SessionFeed(client, cursor, statuses=settings['statuses'], job_names=settings['job_names'],
                                     job_ids=settings['job_ids'], attention_limit=settings['attention_limit'],
                                     long_poll_seconds=settings['interval'], log=LOGGER.warning)
@@ -221,15 +249,19 @@ async def main(queue: asyncio.Queue, args: dict) -> None:
         while True:
             try:
                 if not started:
-                    version = await asyncio.to_thread(feed.start)
+                    version = await blocking(feed.start)
                     started = True
                     LOGGER.info('watching %s (REST API %s) for finished job sessions', client.base_url, version)
                     _save(cursor, settings)
                 polled = time.monotonic()
-                finished = await asyncio.to_thread(feed.poll)
+                finished = await blocking(feed.poll)
                 polled = time.monotonic() - polled
                 for raw in finished:
-                    event = await asyncio.to_thread(feed.event, raw)
+                    event = await blocking(feed.event, raw)
+                    if event is None:
+                        feed.commit(raw)
+                        _save(cursor, settings)
+                        continue
                     await queue.put(event)
                     if settings['feedback_queue'] is not None:
                         await asyncio.wait_for(settings['feedback_queue'].get(), timeout=settings['feedback_timeout'])
@@ -254,9 +286,10 @@ async def main(queue: asyncio.Queue, args: dict) -> None:
         _save(cursor, settings)
         if client.access_token:
             try:
-                await asyncio.wait_for(asyncio.to_thread(client.logout), timeout=10)
+                await asyncio.wait_for(blocking(client.logout), timeout=10)
             except (Exception, asyncio.CancelledError):  # pylint: disable=broad-except
                 LOGGER.warning('could not log out; the token expires on its own.')
+        executor.shutdown(wait=False)
 
 
 def _save(cursor, settings):
@@ -269,4 +302,4 @@ if __name__ == '__main__':
         async def put(self, item):
             print(item)  # noqa: T201
 
-    asyncio.run(main(_PrintQueue(), {'server': os.environ.get('VB365_SERVER'), 'interval': 10}))
+    asyncio.run(main(_PrintQueue(), {'server': os.environ.get('VB365_SERVER')}))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
 
 import pytest
 
@@ -128,7 +130,7 @@ def test_one_event_per_finished_session_then_cancel_saves_and_logs_out(wire, tmp
     assert events[0]['vb365']['job_session']['id'] == sid(1)
     assert events[0]['meta']['uuid'] == event_uuid(BASE, sid(1))
     state = json.loads((tmp_path / 'cursor.json').read_text())
-    assert state['change_token'] == '103' and state['sent'] == [sid(1)]
+    assert state['change_token'] == '103' and list(state['sent']) == [sid(1)]
     assert ('POST', '/v8/token/logout') in wire.calls
     assert [call for call in wire.calls if call[0] == 'POST' and call[1] == '/v8/token'] == [('POST', '/v8/token')]
     assert any(4 < seconds <= 5 for seconds in no_waiting), 'a long poll that came back empty at once is not repeated at once'
@@ -145,7 +147,7 @@ def test_restart_resumes_at_the_saved_token_and_sends_nothing_twice(wire, tmp_pa
     events = asyncio.run(collect(args(tmp_path), 1))
     assert [event['vb365']['job_session']['id'] for event in events] == [sid(3)]
     state = json.loads((tmp_path / 'cursor.json').read_text())
-    assert state['sent'] == [sid(2), sid(3)]
+    assert list(state['sent']) == [sid(2), sid(3)]
 
 
 def test_with_feedback_the_cursor_waits_for_the_engine(wire, tmp_path):
@@ -161,13 +163,13 @@ def test_with_feedback_the_cursor_waits_for_the_engine(wire, tmp_path):
 
         async def check_then_acknowledge():
             await REAL_SLEEP(0.3)
-            feedback['before'] = json.loads((tmp_path / 'cursor.json').read_text())['sent']
+            feedback['before'] = list(json.loads((tmp_path / 'cursor.json').read_text())['sent'])
             await feedback['queue'].put({'ok': True})
             for _attempt in range(50):
                 await REAL_SLEEP(0.05)
                 if json.loads((tmp_path / 'cursor.json').read_text())['sent']:
                     break
-            feedback['after'] = json.loads((tmp_path / 'cursor.json').read_text())['sent']
+            feedback['after'] = list(json.loads((tmp_path / 'cursor.json').read_text())['sent'])
         return await collect(args(tmp_path, feedback=True, eda_feedback_queue=feedback['queue']), 1, queue,
                              after=check_then_acknowledge)
 
@@ -209,3 +211,101 @@ def test_a_session_that_starts_does_not_hold_back_the_next_long_poll(wire, tmp_p
     events = asyncio.run(collect(args(tmp_path), 1))
     assert events[0]['vb365']['job_session']['id'] == sid(6)
     assert not any(seconds >= 4 for seconds in no_waiting), 'the poll after a change is sent at once'
+
+
+def test_a_session_gone_from_the_server_is_skipped_and_the_source_goes_on(wire, tmp_path, caplog):
+    expect_start(wire)
+    expect_events(wire, '100', '102', [7, 8])
+    wire.expect('GET', '/v8/JobSessions/%s' % sid(7), status=404, body={'message': 'Not found.'})
+    expect_session(wire, 8)
+    wire.expect('POST', '/v8/token/logout', status=204)
+    events = asyncio.run(collect(args(tmp_path), 1))
+    assert [event['vb365']['job_session']['id'] for event in events] == [sid(8)]
+    assert 'session %s ended but is gone from the server (HTTP 404' % sid(7) in caplog.text
+    state = json.loads((tmp_path / 'cursor.json').read_text())
+    assert state['change_token'] == '102', 'a restart does not meet it again'
+
+
+def test_another_servers_state_file_is_kept_and_the_source_runs_from_now(wire, tmp_path, caplog):
+    other = json.dumps({'format': 2, 'server': 'https://other:4443', 'change_token': '9', 'last_end_time': None,
+                        'sent': {}})
+    (tmp_path / 'cursor.json').write_text(other)
+    expect_start(wire)
+    expect_events(wire, '100', '101', [9])
+    expect_session(wire, 9)
+    wire.expect('POST', '/v8/token/logout', status=204)
+    events = asyncio.run(collect(args(tmp_path), 1))
+    assert len(events) == 1
+    assert (tmp_path / 'cursor.json').read_text() == other, 'never overwritten'
+    assert 'is the cursor of https://other:4443, not of %s; starting from now' % BASE in caplog.text
+    assert 'in memory only' in caplog.text
+
+
+@pytest.mark.parametrize('given, environment, expected', [
+    ({}, {}, 30), ({'interval': ''}, {}, 30), ({'interval': ''}, {'VB365_INTERVAL': '7'}, 7),
+    ({'interval': '12'}, {'VB365_INTERVAL': '7'}, 12)])
+def test_interval_defaults_to_30_and_an_empty_one_means_unset(monkeypatch, given, environment, expected):
+    from ansible_collections.vb365.backup.plugins.module_utils import session_feed, vb365_api
+    monkeypatch.delenv('VB365_INTERVAL', raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    arguments = args(**given)
+    arguments.pop('interval', None) if 'interval' not in given else None
+    assert job_sessions._settings(arguments, vb365_api, session_feed)['interval'] == expected
+    assert 'default: 30' in job_sessions.DOCUMENTATION.split('interval:')[1].split('statuses:')[0]
+
+
+def test_an_empty_state_file_means_none_and_the_environment_may_give_it(monkeypatch, tmp_path):
+    from ansible_collections.vb365.backup.plugins.module_utils import session_feed, vb365_api
+    monkeypatch.delenv('VB365_STATE_FILE', raising=False)
+    assert job_sessions._settings(args(state_file=''), vb365_api, session_feed)['state_file'] is None
+    monkeypatch.setenv('VB365_STATE_FILE', str(tmp_path / 'cursor.json'))
+    assert job_sessions._settings(args(state_file=''), vb365_api, session_feed)['state_file'] == str(
+        tmp_path / 'cursor.json')
+
+
+def test_many_sources_in_one_rulebook_each_poll_in_a_thread_of_its_own(monkeypatch):
+    """asyncio's default executor has min(32, CPUs + 4) threads: 12 long polls at once must not queue."""
+    from ansible_collections.vb365.backup.plugins.module_utils import session_feed
+    sources = 40
+    all_polling = threading.Barrier(sources, timeout=10)
+    threads = set()
+
+    class LongPolls:
+        saw_changes = True
+
+        def __init__(self, *_args, **_kwargs):
+            self.polls = 0
+
+        def start(self):
+            return 'v8'
+
+        def poll(self):
+            self.polls += 1
+            if self.polls == 1:
+                threads.add(threading.get_ident())
+                all_polling.wait()  # every source is in its long poll at the same time
+            time.sleep(0.01)
+            return []
+
+        def commit_poll(self):
+            pass
+
+    monkeypatch.setattr(session_feed, 'SessionFeed', LongPolls)
+
+    async def scenario():
+        tasks = [asyncio.ensure_future(job_sessions.main(asyncio.Queue(), args(server='vb365-%d.test' % number)))
+                 for number in range(sources)]
+        try:
+            deadline = time.monotonic() + 15
+            while len(threads) < sources or all_polling.n_waiting:
+                assert not any(task.done() for task in tasks), [task.exception() for task in tasks if task.done()]
+                assert time.monotonic() < deadline, '%d of %d sources polled at once' % (len(threads), sources)
+                await REAL_SLEEP(0.05)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(scenario())
+    assert len(threads) == sources and not all_polling.broken
