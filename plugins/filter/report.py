@@ -32,9 +32,9 @@ _UUID = re.compile(r'\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 _TIMESTAMP = re.compile(r'\A\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*'
                         r'(Z|[+-]\d{2}(?::?\d{2})?)?\s*\Z', re.IGNORECASE)
 # The characters that start Markdown syntax inside a line: emphasis, code, links and images, raw HTML,
-# entities, headings, table cells and strike-through. Line starts (lists, setext) cannot occur, as line
+# entities (an & that starts one), headings, table cells and strike-through. Line starts (lists, setext) cannot occur, as line
 # breaks become blanks.
-_MARKDOWN_SPECIAL = re.compile(r'([\\`*_\[\]<>#|!~&])')
+_MARKDOWN_SPECIAL = re.compile(r'([\\`*_\[\]<>#|!~]|&(?=#?\w+;))')
 _LINE_BREAKS = re.compile(r'[\r\n\u2028\u2029\x0b\x0c\x85]+')
 # What varies between repeats of one problem: quoted items, URLs, ids, paths and numbers.
 _VARIABLE_PARTS = (
