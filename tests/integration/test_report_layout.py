@@ -171,13 +171,23 @@ window.addEventListener('load', function () {
       cells.push({text: cell.textContent.slice(0, 40), width: box.width, display: getComputedStyle(cell).display});
     }
   });
-  var out = document.createElement('pre');
-  out.id = 'vb365-measure';
-  out.textContent = JSON.stringify({viewport: window.innerWidth, width: document.documentElement.scrollWidth,
-                                    body: document.body.scrollWidth, cells: cells});
-  document.body.appendChild(out);
+  parent.postMessage(JSON.stringify({viewport: window.innerWidth, width: document.documentElement.scrollWidth,
+                                     body: document.body.scrollWidth, cells: cells}), '*');
 });
 </script>
+"""
+# Headless Chromium opens no window narrower than 500 px: the page is laid out in a frame of the phone's width,
+# whose media queries see that width, and the frame posts its figures to the host page for --dump-dom.
+HOST = """<!DOCTYPE html><html><body style="margin:0">
+<iframe src="%s" style="width:%dpx;height:1600px;border:0"></iframe>
+<script>
+window.addEventListener('message', function (event) {
+  var out = document.createElement('pre');
+  out.id = 'vb365-measure';
+  out.textContent = event.data;
+  document.body.appendChild(out);
+});
+</script></body></html>
 """
 
 
@@ -191,15 +201,17 @@ def chromium(browser, arguments, url):
 def measure(browser, page, width, tmp_path):
     measured = tmp_path / ('measured-%d-%s' % (width, page.name))
     measured.write_text(page.read_text(encoding='utf-8').replace('</body>', MEASURE + '</body>'), encoding='utf-8')
-    result = chromium(browser, [str(tmp_path / 'chromium-profile'), '--window-size=%d,900' % width, '--dump-dom'],
-                      measured.as_uri())
+    host = tmp_path / ('host-%d-%s' % (width, page.name))
+    host.write_text(HOST % (measured.as_uri(), width), encoding='utf-8')
+    result = chromium(browser, [str(tmp_path / 'chromium-profile'), '--window-size=%d,900' % max(width, 800),
+                                '--dump-dom'], host.as_uri())
     found = re.search(r'<pre id="vb365-measure">(.*?)</pre>', result.stdout, re.DOTALL)
     assert found, 'Chromium gave no measurement (rc %d): %s' % (result.returncode, result.stderr[-2000:])
     figures = json.loads(found.group(1).replace('&quot;', '"').replace('&lt;', '<').replace('&gt;', '>')
                          .replace('&amp;', '&'))
     screenshot = tmp_path / ('screen-%d-%s.png' % (width, page.stem))
-    chromium(browser, [str(tmp_path / 'chromium-profile'), '--window-size=%d,1600' % width,
-                       '--screenshot=%s' % screenshot], page.as_uri())
+    chromium(browser, [str(tmp_path / 'chromium-profile'), '--window-size=%d,1600' % max(width, 800),
+                       '--screenshot=%s' % screenshot], host.as_uri())
     return figures
 
 
