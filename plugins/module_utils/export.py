@@ -13,8 +13,40 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 
 CSV_COLUMNS = ('usn', 'status', 'creation_time', 'end_time', 'duration_seconds', 'message', 'id')
+
+# A lone surrogate is valid in JSON text (\ud800) but cannot be written as UTF-8.
+_LONE_SURROGATE = re.compile('[\ud800-\udfff]')
+# OWASP's list for CSV injection: a spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
+
+
+def replace_surrogates(text):
+    """The text with each lone surrogate replaced by U+FFFD, so that it can be written as UTF-8."""
+    return _LONE_SURROGATE.sub('\ufffd', text)
+
+
+def spreadsheet_cell(value):
+    """A value as a CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    Numbers stay numbers (a duration of -1.5 is a number, not a formula); text that starts like a
+    formula gets a leading ``'``, which spreadsheets hide and read as "this is text".
+    """
+    if value is None:
+        return ''
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (int, float)):
+        return value
+    text = replace_surrogates(value if isinstance(value, str) else str(value))
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_writer(sink):
+    """A csv writer that quotes every cell: a bare carriage return inside a message never splits a row."""
+    return csv.writer(sink, lineterminator='\n', quoting=csv.QUOTE_ALL)
 
 
 class HashingSink:
@@ -25,7 +57,7 @@ class HashingSink:
         self._digest = hashlib.sha1()
 
     def write(self, text):
-        data = text.encode('utf-8')
+        data = replace_surrogates(text).encode('utf-8')
         self._digest.update(data)
         if self._handle is not None:
             self._handle.write(data)
@@ -38,15 +70,21 @@ class HashingSink:
 class CsvExport:
     def __init__(self, sink):
         self.sink = sink
-        # The csv module's own quoting: messages hold commas, quotes and line breaks.
-        self._writer = csv.writer(sink, lineterminator='\n')
+        self._writer = csv_writer(sink)
         self._writer.writerow(CSV_COLUMNS)
 
     def add(self, log_item):
-        self._writer.writerow(['' if log_item[column] is None else log_item[column] for column in CSV_COLUMNS])
+        self._writer.writerow([spreadsheet_cell(log_item[column]) for column in CSV_COLUMNS])
 
     def close(self, trailer):
         pass
+
+
+def _json(value):
+    # A lone surrogate can only sit inside a JSON string: written as its \\u escape it stays the server's
+    # exact text and valid UTF-8, where the sink would otherwise replace it.
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _LONE_SURROGATE.sub(lambda match: '\\u%04x' % ord(match.group()), text)
 
 
 class JsonExport:
@@ -56,17 +94,17 @@ class JsonExport:
         self.sink = sink
         sink.write('{\n')
         for key, value in header.items():
-            sink.write('%s: %s,\n' % (json.dumps(key), json.dumps(value, ensure_ascii=False, sort_keys=True)))
+            sink.write('%s: %s,\n' % (json.dumps(key), _json(value)))
         sink.write('"log_items": [')
         self._first = True
 
     def add(self, log_item):
         self.sink.write('\n  ' if self._first else ',\n  ')
-        self.sink.write(json.dumps(log_item, ensure_ascii=False, sort_keys=True))
+        self.sink.write(_json(log_item))
         self._first = False
 
     def close(self, trailer):
         self.sink.write('\n]' if not self._first else ']')
         for key, value in trailer.items():
-            self.sink.write(',\n%s: %s' % (json.dumps(key), json.dumps(value, ensure_ascii=False, sort_keys=True)))
+            self.sink.write(',\n%s: %s' % (json.dumps(key), _json(value)))
         self.sink.write('\n}\n')

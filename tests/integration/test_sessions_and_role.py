@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 
 import pytest
 
@@ -46,13 +47,17 @@ def test_role_with_playbook_writes_every_report(fresh, tmp_path):
     assert document['summary'] == facts['vb365_log_summary']
     markdown = base.with_suffix('.md').read_text()
     assert '# VB365 backup report: Fabrikam - All users - FAILED' in markdown
-    assert markdown.count('- **Error**') == facts['vb365_log_summary']['by_status']['Error']
+    # Repeats of one problem are one line with a count.
+    listed = re.findall(r'^- \*\*Error\*\*(?: (\d+) times)?', markdown, re.MULTILINE)
+    assert sum(int(count or 1) for count in listed) == facts['vb365_log_summary']['by_status']['Error']
     html = base.with_suffix('.html').read_text()
     counts = facts['vb365_log_summary']['by_status']
     assert 'Needs attention (%d)' % (counts['Error'] + counts['Warning']) in html
     # The page a person reads lists the operations that need attention and names the full lists.
-    assert html.count('<tr class="error">') == counts['Error']
-    assert html.count('<tr class="warning">') == counts['Warning']
+    for status in ('Error', 'Warning'):
+        rows = re.findall(r'<tr class="%s">.*</tr>' % status.lower(), html)
+        repeats = [re.search(r'<span class="repeat">(\d+) times</span>', row) for row in rows]
+        assert sum(int(repeat.group(1)) if repeat else 1 for repeat in repeats) == counts[status]
     assert 'Every operation: <a href="%s">' % base.with_suffix('.json').name in html
     with open(str(base.with_suffix('.csv'))) as handle:
         rows = list(csv.DictReader(handle))
