@@ -644,6 +644,8 @@ class Vb365Client:
                 chunks.append(chunk)
                 if time.monotonic() > deadline:
                     raise requests.exceptions.ReadTimeout('the answer took longer than %s seconds' % self.timeout)
+        except requests.exceptions.RequestException:
+            raise  # Already the library's own kind (requests' exceptions are OSErrors too).
         except urllib3_exceptions.ReadTimeoutError as exc:
             raise requests.exceptions.ReadTimeout(exc)
         except urllib3_exceptions.SSLError as exc:
