@@ -75,7 +75,8 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for the server to answer each request.
+      - Seconds a request may take, from sending it to the last byte of the answer; a server that sends
+        its answer slowly, byte by byte, cannot hold the task longer.
       - If not set, the value of the E(VB365_TIMEOUT) environment variable is used.
     type: int
     default: 30
@@ -93,5 +94,10 @@ requirements:
 notes:
   - The server allows about five logins a minute. A module run logs in at most once and reuses the
     token on every page; to share one login between tasks, use M(vb365.backup.token).
-  - Passwords and tokens never appear in results, warnings or errors.
+  - Passwords and tokens never appear in results, warnings or errors, also when a server echoes them
+    back in an error text (URL-encoded, JSON-escaped, HTML-escaped or base64 forms are masked too).
+  - No redirect is ever followed, so that a password or token cannot reach another host or plain http;
+    a redirect fails the task and says where the server pointed.
+  - A module that logged in with O(username) and O(password) logs its token out when it ends (REST API
+    v7 and v8); a token given to it is never logged out.
 '''

@@ -16,7 +16,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import (
     duration_seconds, normalize_status, timestamp_ticks)
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error, path_id
 
 # Statuses a session keeps once it has ended. Unknown (Queued, NotConfigured, ...) is not one of them.
 FINAL_STATUSES = frozenset(('Success', 'Warning', 'Error', 'Stop'))
@@ -96,7 +96,7 @@ def session_pages(client, job_id=None, params=None, page_size=100):
     """Pages of raw sessions, of one job or of all: /Jobs/{id}/JobSessions before v7, ?jobId= from v7."""
     params = dict(params or {})
     if job_id is not None and client.api_version in ('v5', 'v6'):
-        path = '/Jobs/%s/JobSessions' % job_id
+        path = '/Jobs/%s/JobSessions' % path_id(job_id, 'a job')
     else:
         path = '/JobSessions'
         if job_id is not None:
@@ -122,7 +122,15 @@ def collect_sessions(client, job_id=None, job_name=None, job_session_id=None, st
         job_id = find_job_by_id(jobs, job_id)['id']
 
     if job_session_id is not None:
-        pages = [[client.get('/JobSessions/%s' % job_session_id)]]
+        answered = client.get('/JobSessions/%s' % path_id(job_session_id, 'the job session'))
+        answered_id = answered.get('id') if isinstance(answered, dict) else None
+        if str(answered_id).lower() != job_session_id.lower():
+            # What a report names and files come from the session asked for, never another one.
+            raise Vb365Error('GET /JobSessions/%s answered with another session (id %r): the server or a proxy in '
+                             'front of it mixes answers up; nothing of it is used.'
+                             % (job_session_id, str(answered_id)[:80]), kind='protocol', method='GET',
+                             path='/JobSessions/%s' % job_session_id)
+        pages = [[answered]]
     else:
         params = {}
         if version == 'v8' and statuses and len(statuses) == 1 and next(iter(statuses)) in V8_STATUS_FILTER:

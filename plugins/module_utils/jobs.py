@@ -17,7 +17,7 @@ from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import (
 from ansible_collections.vb365.backup.plugins.module_utils.log_items import collect_log_items
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import (
     normalize_status, session_verdict, timestamp_ticks)
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import MAX_PAGE_SIZE
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import MAX_PAGE_SIZE, is_uuid
 
 TICKS_PER_HOUR = 3600 * 10000000
 SESSION_PAGE_SIZE = 1000
@@ -100,9 +100,13 @@ def collect_jobs(client, job_names=None, job_ids=None, organization=None, enable
         if include_last_session:
             session = newest_session(client, raw.get('id'), job_names_by_id)
             counted = {'summary': None, 'attention': [], 'attention_left_out': 0}
-            if session is not None:
+            if session is not None and is_uuid(session['id']):
                 counted = collect_log_items(client, session['id'], page_size=MAX_PAGE_SIZE, include_items=False,
                                             attention_limit=attention_limit)
+            elif session is not None:
+                # A server-sent id becomes no request path: the verdict then rests on the session's status.
+                client.warn('Job %r: the server gave its newest session the id %r, which is not a UUID; its '
+                            'operations were not read.' % (job['name'], str(session['id'])[:80]))
             summary = counted['summary']
             job['session'] = session
             job['summary'] = summary

@@ -16,34 +16,40 @@ import collections
 import itertools
 
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import (
-    LogItemSummary, normalize_log_item_with_ticks, status_of)
+    LogItemSummary, normalize_log_item_with_ticks, status_of, usn_of)
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import path_id
 
 ATTENTION_STATUSES = ('Warning', 'Error')
 
 
 def _usn_order(log_item):
     usn = log_item['usn']
-    return usn if isinstance(usn, int) else -1
+    return -1 if usn is None else usn
 
 
 def _unique(pages):
     """Raw items of all pages, each once.
 
     Offset pages over a session that is still running shift while they are read, so the end of
-    one page can come again at the start of the next. Only the previous page's ids are kept:
-    enough to catch that, without a set that grows with the session.
+    one page can come again at the start of the next. Only the previous page's keys are kept:
+    enough to catch that, without a set that grows with the session. An item is the same item when
+    both its id and its usn are: one id with another usn is another operation, and items without an
+    id are never merged.
     """
-    previous_ids = set()
+    previous_keys = set()
     for results in pages:
-        current_ids = set()
+        current_keys = set()
         for raw in results:
+            if not isinstance(raw, dict):
+                continue
             item_id = raw.get('id')
             if item_id is not None:
-                if item_id in previous_ids or item_id in current_ids:
+                key = (str(item_id), usn_of(raw))
+                if key in previous_keys or key in current_keys:
                     continue
-                current_ids.add(item_id)
+                current_keys.add(key)
             yield raw
-        previous_ids = current_ids
+        previous_keys = current_keys
 
 
 # One wanted item: what the summary needs, and the normalised item when one was built.
@@ -65,8 +71,8 @@ class _Reading:
     def __iter__(self):
         since_usn = self._since_usn
         for raw in self._raws:
-            usn = raw.get('usn')
-            if isinstance(usn, int):
+            usn = usn_of(raw)
+            if usn is not None:
                 if since_usn is not None and usn <= since_usn:
                     if self._newest_first:
                         return  # Everything after this one is older still.
@@ -96,7 +102,7 @@ def collect_log_items(client, job_session_id, page_size=1000, offset=0, max_item
     how many of them it leaves out. ``each_item`` is called with
     every returned operation in reading order, so that a caller can write them out without keeping them.
     """
-    path = '/JobSessions/%s/LogItems' % job_session_id
+    path = '/JobSessions/%s/LogItems' % path_id(job_session_id, 'the job session')
     # v8 can sort newest first: an incremental poll then reads only the pages with new items.
     newest_first = since_usn is not None and offset == 0 and client.api_version == 'v8'
     pages = client.iter_pages(path, params={'orderAsc': 'false'} if newest_first else None, page_size=page_size,

@@ -139,7 +139,7 @@ def normalize_log_item_with_ticks(item):
     end_ticks = timestamp_ticks(end_time)
     log_item = {
         'id': item.get('id'),
-        'usn': item.get('usn'),
+        'usn': usn_of(item),
         'status': status,
         'title': title,
         'message': message,
@@ -148,6 +148,12 @@ def normalize_log_item_with_ticks(item):
         'duration_seconds': _seconds_between(start_ticks, end_ticks),
     }
     return log_item, start_ticks, end_ticks
+
+
+def usn_of(item):
+    """The item's usn when it is the whole number the API promises, else None (never a server's text)."""
+    usn = item.get('usn')
+    return usn if isinstance(usn, int) and not isinstance(usn, bool) else None
 
 
 def status_of(item):

@@ -10,7 +10,10 @@ settings and a warn callback, so the client can be tested and reused on its own.
 
 from __future__ import annotations
 
+import base64
 import email.utils
+import html
+import json
 import os
 import random
 import re
@@ -18,14 +21,15 @@ import time
 
 try:
     import requests
+    from urllib3 import exceptions as urllib3_exceptions
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by the sanity import test
-    requests = None
+    requests = urllib3_exceptions = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 API_VERSIONS = ('v5', 'v6', 'v7', 'v8')
 API_VERSION_CHOICES = ('auto',) + API_VERSIONS
@@ -43,6 +47,16 @@ RETRY_AFTER_CAP_SECONDS = 120.0
 MAX_RETRIES = 10
 RETRY_BUDGET_SECONDS = 300.0
 ERROR_EXCERPT_CHARS = 200
+# One read of a paged resource stops with an error beyond this many items: a server that invents items
+# forever must not fill the memory or the disk. It is twice the million-operation session the benchmark
+# reads, far above the largest sessions real servers are known to keep.
+MAX_ITEMS_PER_READ = 2000000
+# Bodies are read in pieces, so that timeout bounds the whole answer and not each socket read.
+READ_CHUNK_BYTES = 256 * 1024
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+# A JSON escape of a UTF-16 surrogate (\ud800-\udfff): only then can a body hold text that UTF-8 cannot encode.
+_SURROGATE_ESCAPE = re.compile(rb'\\u[dD][89a-fA-F]')
+_LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 
 # ASP.NET's answer for a path no route matches: on VB365, an API version the server does not serve.
 NO_ROUTE_MESSAGE = 'No HTTP resource was found'
@@ -90,6 +104,39 @@ class Vb365Error(Exception):
 
 def is_uuid(value):
     return isinstance(value, str) and bool(UUID_PATTERN.match(value))
+
+
+def path_id(value, what):
+    """value as a URL path segment, when it is a UUID; a server-sent id never becomes a path otherwise."""
+    if not is_uuid(value):
+        raise Vb365Error('The server gave %s the id %r, which is not a UUID: it is not put in a request path.'
+                         % (what, _excerpt(repr(value) if not isinstance(value, str) else value)), kind='protocol')
+    return value
+
+
+def _excerpt(text, limit=80):
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+def without_lone_surrogates(data):
+    """data with every lone UTF-16 surrogate in its strings replaced by U+FFFD, so that it can be written as UTF-8."""
+    if isinstance(data, str):
+        return _LONE_SURROGATE.sub('\ufffd', data)
+    if isinstance(data, list):
+        return [without_lone_surrogates(item) for item in data]
+    if isinstance(data, dict):
+        return dict((without_lone_surrogates(key), without_lone_surrogates(value)) for key, value in data.items())
+    return data
+
+
+def secret_forms(secret):
+    """The ways a secret may come back in a server's text: as sent in a form body, in JSON, in HTML, in base64."""
+    forms = set([secret, quote(secret, safe=''), quote_plus(secret), quote(secret), json.dumps(secret)[1:-1],
+                 html.escape(secret), html.escape(secret, quote=False)])
+    encoded = secret.encode('utf-8')
+    forms.update([base64.b64encode(encoded).decode(), base64.urlsafe_b64encode(encoded).decode()])
+    forms.update(form.rstrip('=') for form in list(forms) if form.endswith('='))
+    return sorted((form for form in forms if form), key=len, reverse=True)
 
 
 def parse_server(server, port=DEFAULT_PORT):
@@ -219,8 +266,10 @@ class Vb365Client:
         self._api_version = None if api_version == 'auto' else api_version
         self.timeout = timeout
         self.retries = retries
-        self._warn = warn or (lambda message: None)
-        self._register_secret = register_secret or (lambda secret: None)
+        self._warn_callback = warn or (lambda message: None)
+        self._register_secret_callback = register_secret or (lambda secret: None)
+        self._secret_patterns = []
+        self._password_login = False
         self._sleep = time.sleep
         # requests lets REQUESTS_CA_BUNDLE override Session.verify, so verify travels with each request.
         self._verify = (ca_path or True) if validate_certs else False
@@ -238,6 +287,27 @@ class Vb365Client:
         for secret in (password, access_token, refresh_token):
             if secret:
                 self._register_secret(secret)
+
+    def _register_secret(self, secret):
+        # Percent-encodings are compared in any case: servers echo %2b as often as %2B.
+        self._secret_patterns.append(re.compile('|'.join(re.escape(form) for form in secret_forms(secret)),
+                                                re.IGNORECASE))
+        self._register_secret_callback(secret)
+
+    def mask(self, text):
+        """text with every known secret, in every encoding a server may echo it in, replaced by ********."""
+        if not text or not isinstance(text, str):
+            return text
+        for pattern in self._secret_patterns:
+            text = pattern.sub('********', text)
+        return text
+
+    def _warn(self, message):
+        self._warn_callback(self.mask(message))
+
+    def warn(self, message):
+        """Report a notable event through the caller's warn callback, secrets masked."""
+        self._warn(message)
 
     # -- versions -----------------------------------------------------------------------------
 
@@ -282,7 +352,9 @@ class Vb365Client:
             raise Vb365Error('No valid token and no username and password to log in with: give username and '
                              'password, or a fresh access_token or refresh_token.', kind='http', status=401)
         form = {'grant_type': 'password', 'username': self.username, 'password': self._password}
-        return self._token_request(form, 'password')
+        body = self._token_request(form, 'password')
+        self._password_login = True
+        return body
 
     def refresh(self):
         """Trade the refresh token for a new pair."""
@@ -333,13 +405,31 @@ class Vb365Client:
                           % (self.base_url, self.api_version, method, path), kind='version', status=404,
                           method=method, path=path, server_message=exc.server_message, attempts=exc.attempts)
 
-    def logout(self):
-        """End the token's server session where the version can (v7 and v8). Returns True if it did."""
+    def close(self):
+        """Log out the token this client obtained with the password itself, never one it was given.
+
+        Best effort (v7 and v8 only): a token that cannot be logged out expires on its own, so a failure here
+        must not change the result of the run. Returns True when the server ended the token's session.
+        """
+        if not self._password_login or self._api_version not in ('v7', 'v8'):
+            return False
+        try:
+            return self.logout(once=True)
+        except Vb365Error:
+            return False
+        finally:
+            self._password_login = False
+
+    def logout(self, once=False):
+        """End the token's server session where the version can (v7 and v8). Returns True if it did.
+
+        ``once``: a single attempt, for the clean-up at the end of a run that must not wait on retries.
+        """
         if self.api_version not in ('v7', 'v8') or not self._access_token:
             return False
         # A refused token is not renewed just to be logged out.
         self._send('POST', '/%s/token/logout' % self.api_version, authenticated=True, allowed=(200, 204),
-                   renew=False)
+                   renew=False, once=once)
         return True
 
     def _renew_token(self):
@@ -384,6 +474,8 @@ class Vb365Client:
             raise Vb365Error('page_size must be between 1 and %d, not %r.' % (MAX_PAGE_SIZE, page_size),
                              kind='config')
         query = dict(params or {})
+        previous = None
+        read = 0
         while True:
             query['offset'] = offset
             query['limit'] = page_size
@@ -397,6 +489,21 @@ class Vb365Client:
                                  % self._display_path(path), kind='protocol', method='GET',
                                  path=self._display_path(path))
             results = page['results']
+            fingerprint = [(item.get('id'), item.get('usn')) if isinstance(item, dict) else item for item in results]
+            if results and previous is not None and fingerprint == previous[1]:
+                # A server that ignores offset sends the same page with a next link forever.
+                raise Vb365Error('GET %s answered the same %d item(s) for offset %d as for offset %d: the server '
+                                 'ignores offset, so reading stopped instead of looping. Check the REST API service '
+                                 'and any proxy in front of it.' % (self._display_path(path), len(results), offset,
+                                                                    previous[0]),
+                                 kind='protocol', method='GET', path=self._display_path(path))
+            read += len(results)
+            if read > MAX_ITEMS_PER_READ:
+                raise Vb365Error('GET %s has sent more than %d items and still offers more: reading stopped, since no '
+                                 'real VB365 resource is that long. Check the REST API service and any proxy in front '
+                                 'of it.' % (self._display_path(path), MAX_ITEMS_PER_READ),
+                                 kind='protocol', method='GET', path=self._display_path(path))
+            previous = (offset, fingerprint)
             yield results
             if not results:
                 return
@@ -417,12 +524,16 @@ class Vb365Client:
         if response.status_code == 204 or not response.content:
             return {}
         try:
-            return response.json()
+            body = response.json()
         except ValueError:
-            message, _code = _server_error_details(response)
+            message = self.mask(_server_error_details(response)[0])
             raise Vb365Error('%s %s answered HTTP %s with a body that is not JSON (%s): a proxy may be in the way.'
                              % (method, path, response.status_code, message), kind='protocol',
                              status=response.status_code, method=method, path=path, server_message=message)
+        # Valid JSON may escape a lone surrogate, which no report can write: a cheap look at the bytes first.
+        if _SURROGATE_ESCAPE.search(response.content):
+            body = without_lone_surrogates(body)
+        return body
 
     def _send(self, method, path, params=None, data=None, authenticated=True, allowed=(200, 201, 204), renew=True,
               json_body=None, once=False):
@@ -462,9 +573,13 @@ class Vb365Client:
             failure = None
             started = time.monotonic()
             try:
+                # No redirect is followed: a password or token must never reach another host, or plain http.
                 response = self._session.request(method, url, params=params, data=data, json=json_body,
-                                                 headers=headers, timeout=self.timeout, verify=self._verify)
-                # Without stream=True the body is read here, so a connection closed mid-body raises here too.
+                                                 headers=headers, timeout=self.timeout, verify=self._verify,
+                                                 allow_redirects=False, stream=True)
+                self._read_body(response, started)
+                if response.status_code in REDIRECT_STATUSES:
+                    raise self._redirect_error(response, method, path)
                 if response.status_code not in RETRY_STATUSES:
                     return response
                 failure = 'HTTP %d' % response.status_code
@@ -510,12 +625,57 @@ class Vb365Client:
                                                                  delay))
             self._sleep(delay)
 
+    def _read_body(self, response, started):
+        """Read the whole body before the deadline: a server that drips it byte by byte cannot hold a run.
+
+        read1 returns what one socket read brings, so the deadline is checked between small reads; a plain
+        read would wait for the whole piece, each byte within the socket timeout. urllib3 before 2 has no
+        read1: there the timeout bounds each read only.
+        """
+        deadline = started + self.timeout
+        read1 = getattr(response.raw, 'read1', None)
+        if read1 is None:
+            pieces = response.iter_content(READ_CHUNK_BYTES)
+        else:
+            pieces = iter(lambda: read1(READ_CHUNK_BYTES, decode_content=True), b'')
+        chunks = []
+        try:
+            for chunk in pieces:
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise requests.exceptions.ReadTimeout('the answer took longer than %s seconds' % self.timeout)
+        except requests.exceptions.RequestException:
+            raise  # Already the library's own kind (requests' exceptions are OSErrors too).
+        except urllib3_exceptions.ReadTimeoutError as exc:
+            raise requests.exceptions.ReadTimeout(exc)
+        except urllib3_exceptions.SSLError as exc:
+            raise requests.exceptions.SSLError(exc)
+        except (urllib3_exceptions.ProtocolError, urllib3_exceptions.DecodeError, OSError) as exc:
+            raise requests.exceptions.ChunkedEncodingError(exc)
+        finally:
+            response.close()
+        # What requests itself does after reading a body without stream=True.
+        response._content = b''.join(chunks)  # pylint: disable=protected-access
+        response._content_consumed = True  # pylint: disable=protected-access
+
+    def _redirect_error(self, response, method, path):
+        location = response.headers.get('Location') or '(no Location header)'
+        parts = urlsplit(location)
+        if parts.query:
+            location = location.split('?', 1)[0] + '?...'
+        return Vb365Error('HTTP %d on %s %s: the server redirected to %s. The collection follows no redirect, so that '
+                          'no password or token can reach another host or cross plain http. Give the REST API\'s own '
+                          'address and port as server, and check any proxy or load balancer in front of the REST '
+                          'API.' % (response.status_code, method, path, self.mask(location)), kind='http',
+                          status=response.status_code, method=method, path=path)
+
     def _tls_error(self, exc, method, path):
         reason = _short_reason(exc)
         host_port = self.base_url.split('://', 1)[1]
-        if re.search(r"hostname|doesn't match|does not match", reason, re.IGNORECASE):
-            advice = ('The certificate does not name the host given in server: connect with a name or address the '
-                      'certificate carries.')
+        if re.search(r"hostname|doesn't match|does not match|mismatch|not valid for", reason, re.IGNORECASE):
+            advice = ('The certificate does not name the host or IP address given in server: connect with a name or '
+                      'address the certificate carries (openssl s_client -connect %s shows them), or have the '
+                      'certificate reissued with that name.' % host_port)
         elif self._ca_path:
             advice = ('The CA in ca_path %s did not verify the server certificate: it is not the CA that signed it. '
                       % self._ca_path) + CERTIFICATE_ADVICE % host_port
@@ -539,6 +699,8 @@ class Vb365Client:
     def _http_error(self, response, method, path, extra=''):
         status = response.status_code
         server_message, error_code = _server_error_details(response)
+        # A login error that echoes the request would carry the password, in some encoding.
+        server_message = self.mask(server_message)
         advice = {
             400: 'The server refused the request as invalid.',
             401: 'Authentication failed: check username and password, or give a fresh access or refresh token.',

@@ -164,7 +164,7 @@ class Vb365Module(AnsibleModule):
     message, and a passing one may replace the value (a status list becomes a set of statuses).
     """
 
-    def __init__(self, argument_spec=None, value_checks=None, register_tokens=True, **kwargs):
+    def __init__(self, argument_spec=None, value_checks=None, register_tokens=True, keep_token=False, **kwargs):
         _FROM_ENVIRONMENT.clear()
         spec = connection_argument_spec()
         spec.update(argument_spec or {})
@@ -185,13 +185,25 @@ class Vb365Module(AnsibleModule):
         # Tokens the client obtains are kept out of results and logs, unless returning them is the
         # module's purpose (vb365.backup.token), where the task's no_log protects them.
         self._register_tokens = register_tokens
+        # A token the module obtained with the password is logged out when it ends, unless handing the token
+        # on is the module's purpose (vb365.backup.token); one the user gave is never touched.
+        self._keep_token = keep_token
         self._client = None
 
     def fail_json(self, msg=None, **kwargs):  # pylint: disable=arguments-differ
         if self._settling and msg:
             # Argument validation and declared checks: the value may have come from a VB365_* variable.
             msg = explain_environment(msg)
+        self._close_client()
         super().fail_json(msg=msg, **kwargs)
+
+    def exit_json(self, **kwargs):
+        self._close_client()
+        super().exit_json(**kwargs)
+
+    def _close_client(self):
+        if getattr(self, '_client', None) is not None and not self._keep_token:
+            self._client.close()
 
     def _credentials(self):
         given = dict((name, self.params.get(name)) for name in CREDENTIAL_OPTIONS if self.params.get(name))

@@ -236,6 +236,11 @@ def main():
     except OSError as exc:
         _discard(handles.values(), temp_paths)
         module.fail_json(msg='Writing the reports failed: %s (%s).' % (exc.strerror or exc, exc.filename or ''))
+    except Exception as exc:  # pylint: disable=broad-except
+        # Whatever went wrong, no half-written temporary file stays behind in the report folder.
+        _discard(handles.values(), temp_paths)
+        module.fail_json(msg='Exporting job session %s failed (%s: %s); no file was written.'
+                         % (session_id, type(exc).__name__, client.mask(str(exc))))
 
     summary = result['summary']
     verdict = session_verdict(session['status'], summary['by_status'])

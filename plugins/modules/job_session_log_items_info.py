@@ -65,6 +65,13 @@ options:
         which suits sessions with very many operations.
     type: bool
     default: true
+notes:
+  - An operation that comes twice, with the same C(id) and C(usn), as the offset pages of a running session
+    shift while they are read, is returned once. Operations that share an C(id) but differ in C(usn) are
+    different operations; operations without an C(id) are never merged.
+  - A C(usn) that is not a whole number is returned as null; the operation is still counted.
+  - Reading stops with an error when a page repeats the previous one (a server that ignores C(offset)) or
+    after 2,000,000 operations, far more than any real session holds.
 extends_documentation_fragment:
   - vb365.backup.connection
   - vb365.backup.attributes

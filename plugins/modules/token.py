@@ -114,6 +114,7 @@ def main():
     module = Vb365Module(
         argument_spec=dict(state=dict(type='str', default='present', choices=['present', 'absent'])),
         register_tokens=False,
+        keep_token=True,
     )
     state = module.params['state']
     client = module.client

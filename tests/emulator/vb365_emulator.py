@@ -88,6 +88,12 @@ FAULT_DEFAULTS = {
     'job_start_answer_delay': 0.0,  # a start's answer is sent this many seconds after the job has started
     # Retention deleting a session between the feed's word of it and the client's read of it.
     'vanish_on_finish': 0,          # the next N sessions that finish are announced, then answer 404
+    # A broken or hostile transport (a proxy, a load balancer, a server that loops).
+    'redirect_token': None,         # a URL: POST /token answers 307 with this Location
+    'echo_login_errors': False,     # a refused login's error_description echoes the request body
+    'drip_seconds': 0.0,            # API answers (not /_emulator) are sent one byte every this many seconds
+    'ignore_offset': False,         # LogItems always answer the first page, with a next link
+    'invent_items': False,          # LogItems answer a full page of new items at any offset, with a next link
 }
 
 # Text keys the server fills from what tenants and admins typed (names, texts, messages).
@@ -600,7 +606,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header('Content-Type', content_type)
         self.send_header('Content-Length', str(len(payload)))
         self.end_headers()
-        if self.command != 'HEAD':
+        drip = self.emulator.faults['drip_seconds']
+        if drip and not self.path.startswith('/_emulator'):
+            for offset in range(len(payload)):
+                self.wfile.write(payload[offset:offset + 1])
+                self.wfile.flush()
+                time.sleep(drip)
+        elif self.command != 'HEAD':
             self.wfile.write(payload)
 
     def send_error_body(self, status, message, version, error_code=None):
@@ -696,6 +708,8 @@ class Handler(BaseHTTPRequestHandler):
             if emulator.faults['token_429_retry_after'] is not None:
                 headers['Retry-After'] = str(emulator.faults['token_429_retry_after'])
             return self.send_body(429, {'message': 'Too many requests.'}, headers=headers)
+        if emulator.faults['redirect_token']:
+            return self.send_body(307, {}, headers={'Location': emulator.faults['redirect_token']})
         wait = emulator.token_rate_limited()
         if wait:
             return self.send_body(429, {'message': 'Too many requests.'}, headers={'Retry-After': str(wait)})
@@ -712,8 +726,10 @@ class Handler(BaseHTTPRequestHandler):
             emulator.counters['logins %s' % grant] += 1
         if grant == 'password':
             if form.get('username') != emulator.username or form.get('password') != emulator.password:
-                return self.send_body(400, {'error': 'invalid_grant',
-                                            'error_description': 'The user name or password is incorrect.'})
+                description = 'The user name or password is incorrect.'
+                if emulator.faults['echo_login_errors']:
+                    description += ' Request: %s' % body.decode(errors='replace')
+                return self.send_body(400, {'error': 'invalid_grant', 'error_description': description})
         elif grant == 'refresh_token':
             with emulator.lock:
                 valid = emulator.refresh_tokens.pop(form.get('refresh_token'), None)
@@ -881,6 +897,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_error_body(400, 'offset and limit must be integers.', version,
                                         'ParameterValidationFailure')
         offset, limit, end = window
+        if emulator.faults['ignore_offset'] or emulator.faults['invent_items']:
+            # The same first page for every offset, or new items at every offset: a next link either way.
+            start = 0 if emulator.faults['ignore_offset'] else offset
+            results = [session.item(index, version) for index in range(start, start + limit)]
+            base = '/%s/JobSessions/%s/LogItems' % (version, session.id)
+            return self.send_body(200, {'offset': offset, 'limit': limit, 'results': results, '_links': {
+                'next': {'href': '%s?offset=%d&limit=%d' % (base, offset + limit, limit)}}})
         if wanted_type:
             # A type filter needs a scan; sessions that large are for benchmarks, which do not filter.
             indexes = [index for index in range(total)

@@ -68,6 +68,7 @@ class Wire:
 
     def __init__(self, mock):
         self.mock = mock
+        self.logout_version = None
 
     def expect(self, method, path, status=200, body=None, query=None, headers=None, text=None, form=None,
                exception=None, base=BASE):
@@ -91,6 +92,8 @@ class Wire:
         form = {'grant_type': 'password', 'username': username, 'password': password}
         if version in ('v7', 'v8'):
             form['disable_antiforgery_token'] = 'true'
+            # A module logs out, as its last call, the token it obtained with the password (see run_module).
+            self.logout_version = version
         self.expect('POST', '/%s/token' % version, body=token_body(access, refresh), form=form)
 
     def log_page(self, version, results, offset, limit, status=200, next_link=True, reported_limit=None):
@@ -110,8 +113,14 @@ class Wire:
 
 @pytest.fixture
 def wire():
+    global CURRENT_WIRE  # pylint: disable=global-statement
     with responses.RequestsMock(registry=OrderedRegistry, assert_all_requests_are_fired=True) as mock:
-        yield Wire(mock)
+        CURRENT_WIRE = Wire(mock)
+        yield CURRENT_WIRE
+    CURRENT_WIRE = None
+
+
+CURRENT_WIRE = None
 
 
 @pytest.fixture
@@ -129,8 +138,18 @@ def clean_vb365_environment(monkeypatch):
         monkeypatch.delenv('VB365_' + name, raising=False)
 
 
-def run_module(main, args, capsys):
-    """Run a module's main() with args; return (failed, result)."""
+def run_module(main, args, capsys, logout=None):
+    """Run a module's main() with args; return (failed, result).
+
+    Where the test's wire has a password login on v7 or v8, the module's closing POST .../token/logout is
+    expected as the last call (``logout=False``: the module keeps the token, as vb365.backup.token does).
+    """
+    if logout is None:
+        logout = not main.__module__.endswith('.token')
+    if CURRENT_WIRE is not None and CURRENT_WIRE.logout_version:
+        if logout:
+            CURRENT_WIRE.expect('POST', '/%s/token/logout' % CURRENT_WIRE.logout_version, status=204)
+        CURRENT_WIRE.logout_version = None
     with patch_module_args(args):
         with pytest.raises(SystemExit) as exit_info:
             main()

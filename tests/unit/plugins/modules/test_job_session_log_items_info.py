@@ -91,7 +91,8 @@ class TestResult:
         assert not failed
         assert [item['usn'] for item in result['log_items']] == [25, 30, 40, 50]
         assert result['last_usn'] == 50
-        assert len(wire.calls) == 3
+        # Login, two pages (the second holds the first older item), and the closing logout.
+        assert len(wire.calls) == 4
 
     def test_since_usn_on_v8_with_max_items_returns_the_oldest_new_ones(self, wire, capsys):
         wire.login()
