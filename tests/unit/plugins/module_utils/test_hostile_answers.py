@@ -141,8 +141,8 @@ class TestServerIds:
         job_id = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'
         wire.expect('GET', '/v8/Jobs', query={'offset': '0', 'limit': '1000'}, body={'limit': 1000, 'results': [
             {'id': job_id, 'name': 'Mailboxes', 'isEnabled': True, 'lastStatus': 'Failed'}]})
-        wire.expect('GET', '/v8/Organizations', query={'offset': '0', 'limit': '1000'}, body={'limit': 1000,
-                                                                                            'results': []})
+        wire.expect('GET', '/v8/Organizations', query={'offset': '0', 'limit': '1000'},
+                    body={'limit': 1000, 'results': []})
         wire.expect('GET', '/v8/JobSessions', query={'offset': '0', 'limit': '1000', 'jobId': job_id},
                     body={'limit': 1000, 'results': [
                         {'id': '../x;sh', 'jobId': job_id, 'status': 'Failed', 'retryCount': 0,
@@ -183,4 +183,3 @@ def test_tls_name_mismatch_names_the_name_not_the_ca():
     error = client._tls_error(Exception(reason), 'GET', '/v8/ServiceInstance')  # pylint: disable=protected-access
     assert 'does not name the host or IP address given in server' in error.message
     assert 'is not the CA that signed it' not in error.message
-
