@@ -131,3 +131,43 @@ def test_shipped_check_session_playbook(fresh, tmp_path):
     env['VB365_JOB_SESSION_ID'] = fresh.session(status='Warning')['id']
     result = run_playbook(os.path.join(COLLECTION_PLAYBOOKS, 'check_session'), {}, tmp_path, env=env)
     assert 'operations from' in result.stdout and '[Warning] ' in result.stdout
+
+
+def test_role_leaves_an_existing_1777_folder_and_a_symlinked_one_as_they_are(fresh, tmp_path):
+    shared = tmp_path / 'shared'
+    shared.mkdir()
+    os.chmod(str(shared), 0o1777)
+    link = tmp_path / 'link'
+    link.symlink_to(shared)
+    for folder in (shared, link):
+        run_playbook('role_report', {'vb365_job_name': 'Contoso - Mailboxes', 'vb365_report_dir': str(folder),
+                                     'facts_file': str(tmp_path / 'facts.json')}, tmp_path, env=role_env(fresh))
+        assert os.stat(str(shared)).st_mode & 0o7777 == 0o1777
+    assert list(shared.glob('vb365-localhost-session-*.md'))
+
+
+def test_role_takes_list_variables_as_strings(fresh, tmp_path):
+    session = fresh.session(job_name='Contoso - Mailboxes', status='Failed')
+    result = run_playbook('role_report', {'vb365_job_session_id': session['id'], 'vb365_fail_on': 'Error',
+                                          'vb365_report_formats': 'html,md', 'vb365_status': 'error',
+                                          'vb365_report_dir': str(tmp_path / 'reports'),
+                                          'facts_file': str(tmp_path / 'facts.json')},
+                          tmp_path, env=role_env(fresh), check=False)
+    assert 'Unknown status word' not in result.stdout
+    assert 'operation(s) with status Error' in result.stdout
+    base = tmp_path / 'reports' / ('vb365-localhost-session-%s' % session['id'])
+    assert base.with_suffix('.html').exists() and base.with_suffix('.md').exists()
+
+
+def test_failed_session_without_failed_operation_says_why(fresh, tmp_path):
+    job = fresh.info['jobs'][0]
+    started = fresh.admin('sessions', {'job': job['id'], 'items': 0})
+    fresh.admin('sessions/%s/finish' % started['id'], {'status': 'Failed'})
+    result = run_playbook('role_report', {'vb365_job_session_id': started['id'], 'vb365_fail_on': ['Error'],
+                                          'vb365_report_dir': str(tmp_path / 'reports'),
+                                          'facts_file': str(tmp_path / 'facts.json')},
+                          tmp_path, env=role_env(fresh), check=False)
+    assert result.returncode != 0
+    facts = json.loads((tmp_path / 'facts.json').read_text()) if (tmp_path / 'facts.json').exists() else None
+    assert 'The server says: ' in result.stdout, result.stdout[-3000:]
+    assert facts is None or facts['vb365_job_session']['details'] is not None

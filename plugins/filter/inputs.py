@@ -1,0 +1,204 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters of the job_session_report role: its inputs as people type them, safe file names, why a server
+could not be checked, and which jobs or operations fail the run.
+
+The rules live here, once, in Python, so the role's task files only pipe data through them; each filter
+is documented in plugins/filter/<name>.yml.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible.errors import AnsibleFilterError
+
+UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+API_VERSIONS = ('auto', 'v5', 'v6', 'v7', 'v8')
+BOOLEANS = ('true', 'false', 'yes', 'no', 'on', 'off', '1', '0')
+# Status words users may write, in any case and without blanks, as the modules accept them.
+STATUS_WORDS = {
+    'success': 'Success', 'succeeded': 'Success', 'warning': 'Warning', 'error': 'Error', 'failed': 'Error',
+    'failure': 'Error', 'running': 'Running', 'inprogress': 'Running', 'stop': 'Stop', 'stopped': 'Stop',
+    'unknown': 'Unknown', 'missed': 'Missed',
+}
+# Report formats by the names people give them, and each one's file extension.
+FORMAT_NAMES = {'json': 'json', 'markdown': 'markdown', 'md': 'markdown', 'html': 'html', 'htm': 'html',
+                'csv': 'csv'}
+EXTENSIONS = {'json': 'json', 'markdown': 'md', 'html': 'html', 'csv': 'csv'}
+FORMAT_ORDER = ('json', 'markdown', 'html', 'csv')
+# Module error kinds (vb365_api.Vb365Error.kind) that mean the server was never talked to.
+UNREACHABLE_KINDS = ('connection', 'timeout', 'tls')
+UNSAFE_FILE_CHARACTERS = re.compile(r'[^A-Za-z0-9._-]')
+
+
+def as_list(value):
+    """A list variable as people type it: a list, one item, or comma-separated items in one string."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        items = value
+    elif isinstance(value, str):
+        items = value.split(',') if value.strip() else []
+    else:
+        items = [value]
+    return [str(item).strip() if item is not None else '' for item in items]
+
+
+def _status_key(word):
+    return re.sub(r'[\s_-]', '', word.lower())
+
+
+def role_inputs(given):
+    """Check and normalise the role's inputs; ``problem`` says what is wrong and what to do, or is empty."""
+    if not isinstance(given, dict):
+        raise AnsibleFilterError('role_inputs takes a dict of the role variables, not %s' % type(given).__name__)
+    server = str(given.get('server') or '').strip()
+    session_id = str(given.get('job_session_id') or '').strip()
+    job_name = str(given.get('job_name') or '').strip()
+    jobs = as_list(given.get('jobs'))
+    status = as_list(given.get('status'))
+    fail_on = as_list(given.get('fail_on'))
+    formats_given = as_list(given.get('report_formats'))
+    api_version = str(given.get('api_version') or '')
+    validate_certs = given.get('validate_certs')
+    result = {
+        'problem': '',
+        'mode': 'session' if session_id else ('job' if job_name else 'jobs'),
+        'job_session_id': session_id,
+        'jobs': jobs,
+        'job_ids': [job for job in jobs if UUID_PATTERN.match(job)],
+        'job_names': [job for job in jobs if job and not UUID_PATTERN.match(job)],
+        'status': [STATUS_WORDS.get(_status_key(word)) for word in status],
+        'fail_on': [STATUS_WORDS.get(_status_key(word)) for word in fail_on],
+        'report_formats': [name for name in FORMAT_ORDER
+                           if name in [FORMAT_NAMES.get(word.lower()) for word in formats_given]],
+    }
+    result['report_extensions'] = [EXTENSIONS[name] for name in result['report_formats']]
+    unknown_words = ([word for word in status if _status_key(word) not in STATUS_WORDS or _status_key(word) == 'missed']
+                     + [word for word in fail_on if _status_key(word) not in STATUS_WORDS])
+    unknown_formats = [word for word in formats_given if word.lower() not in FORMAT_NAMES]
+    targets = [target for target in (session_id, job_name, ','.join(jobs)) if target]
+
+    def from_env(name, value):
+        env_value = given.get('env_' + name)
+        return (' (it came from the environment variable VB365_%s)' % name.upper()
+                if env_value and str(env_value) == str(value) else '')
+
+    if not server:
+        problem = ('Set vb365_server or the environment variable VB365_SERVER (host name, IP address or '
+                   'https://host:port of the VB365 REST API).')
+    elif len(targets) > 1:
+        problem = ('Set at most one of vb365_job_session_id, vb365_job_name and vb365_jobs (with none, the role '
+                   'reports on every enabled job).')
+    elif '' in jobs:
+        problem = 'vb365_jobs holds an empty name: give job names or ids, in a list or separated by commas.'
+    elif session_id and not UUID_PATTERN.match(session_id):
+        problem = "vb365_job_session_id '%s' is not a UUID (like 7f3f1f4e-2c41-4f7c-9b0e-5d2b8f7a9c10)." % session_id
+    elif api_version not in API_VERSIONS:
+        problem = "vb365_api_version '%s' is not one of %s%s." % (api_version, ', '.join(API_VERSIONS),
+                                                                 from_env('api_version', api_version))
+    elif str(validate_certs).lower() not in BOOLEANS:
+        problem = "vb365_validate_certs '%s' is not true or false%s." % (validate_certs,
+                                                                         from_env('validate_certs', validate_certs))
+    elif unknown_words:
+        problem = ('Unknown status word(s) %s in vb365_status or vb365_fail_on: use Success, Warning, Error, Running, '
+                   'Stop or Unknown, in any case (Failed and Succeeded are accepted too; vb365_fail_on also takes '
+                   'Missed).' % ', '.join(word.lower() for word in unknown_words))
+    elif unknown_formats:
+        problem = ('vb365_report_formats may hold json, markdown (or md), html and csv, not %s.'
+                   % ', '.join(unknown_formats))
+    else:
+        problem = ''
+    result['problem'] = problem
+    return result
+
+
+def report_file_stem(host):
+    """The start of a host's report file names: the host made safe as one file name, prefixed vb365- once."""
+    safe = UNSAFE_FILE_CHARACTERS.sub('_', str(host))
+    # A name of dots only would still name a folder in a path; the prefix makes it a plain name.
+    if not safe.lower().startswith('vb365-'):
+        safe = 'vb365-' + safe
+    return safe
+
+
+def server_error(failed_result, login_result=None):
+    """Why a server could not be checked: ``error`` (the message) and ``error_category``.
+
+    ``error_category`` is ``unreachable`` (connection, timeout, TLS), ``login_refused`` (HTTP 400 or 401 on
+    the token endpoint) or ``failed`` (anything else: the server's data, a report that could not be written).
+    """
+    chosen = failed_result if isinstance(failed_result, dict) else {}
+    if isinstance(login_result, dict) and login_result.get('failed') and not login_result.get('access_token'):
+        chosen = login_result
+    detail = chosen.get('error') if isinstance(chosen.get('error'), dict) else {}
+    message = str(chosen.get('msg') or '').strip() or 'the check failed for a reason the task did not give'
+    kind = detail.get('kind')
+    if kind in UNREACHABLE_KINDS:
+        category = 'unreachable'
+    elif kind == 'http' and detail.get('status') in (400, 401) and str(detail.get('path') or '').endswith('/token'):
+        category = 'login_refused'
+    else:
+        category = 'failed'
+    return {'error': message, 'error_category': category}
+
+
+def failing_jobs(job_results, fail_on):
+    """The jobs whose verdict is in ``fail_on`` or that have operations with a status in it."""
+    fail_on = list(fail_on or [])
+    failing = []
+    for job in job_results or []:
+        counts = ((job.get('summary') or {}).get('by_status')) or {}
+        if job.get('verdict') in fail_on or any(counts.get(status, 0) for status in fail_on):
+            failing.append(job)
+    return failing
+
+
+def jobs_needing_attention(servers):
+    """``job on host (verdict)`` for every failed or missed job of the given server results, worst first."""
+    order = {'Error': 0, 'Missed': 1}
+    found = []
+    for server in servers or []:
+        for job in server.get('jobs') or []:
+            if job.get('verdict') in order:
+                found.append((order[job['verdict']], '%s on %s (%s)' % (job.get('job_name'), server.get('host'),
+                                                                     job['verdict'])))
+    return [text for _, text in sorted(found, key=lambda pair: pair[0])]
+
+
+def session_failure(session, summary, attention, verdict, fail_on, items=10):
+    """The failure message of a session that fails ``fail_on``, or an empty string when it does not."""
+    fail_on = list(fail_on or [])
+    counts = (summary or {}).get('by_status') or {}
+    failing_count = sum(int(counts.get(status, 0)) for status in fail_on)
+    if not failing_count and verdict not in fail_on:
+        return ''
+    session = session or {}
+    failing = [item for item in attention or [] if item.get('status') in fail_on]
+    shown = failing[:int(items)]
+    name = session.get('job_name')
+    message = 'Job session %s%s ended %s and has %d operation(s) with status %s (%s)' % (
+        session.get('id'), ' of %s' % name if name else '', verdict, failing_count, ' or '.join(fail_on),
+        ', '.join('%s %s' % (status, count) for status, count in counts.items()))
+    if shown:
+        message += ': ' + '; '.join('[%s] %s' % (item.get('status'), item.get('message')) for item in shown)
+        if failing_count > len(shown):
+            message += ' ... and %d more' % (failing_count - len(shown))
+        return message + '.'
+    details = str(session.get('details') or '').strip()
+    return message + ('. The server says: %s' % details if details else '. The server gave no details.')
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            'as_list': as_list,
+            'role_inputs': role_inputs,
+            'report_file_stem': report_file_stem,
+            'server_error': server_error,
+            'failing_jobs': failing_jobs,
+            'jobs_needing_attention': jobs_needing_attention,
+            'session_failure': session_failure,
+        }

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.vb365.backup.plugins.filter import inputs
+
+BASE = {'server': 'vb365.example.com', 'api_version': 'auto', 'validate_certs': True, 'report_formats': ['json']}
+
+
+@pytest.mark.parametrize('given, expected', [
+    ('Error', ['Error']), ('Error, Missed', ['Error', 'Missed']), (['Error'], ['Error']), ('', []), (None, []),
+    ([], []),
+])
+def test_as_list_takes_a_string_too(given, expected):
+    assert inputs.as_list(given) == expected
+
+
+def test_fail_on_as_one_word_is_not_split_into_letters():
+    result = inputs.role_inputs(dict(BASE, fail_on='Error'))
+    assert result['problem'] == '' and result['fail_on'] == ['Error']
+
+
+def test_formats_as_a_string_and_md_for_markdown():
+    result = inputs.role_inputs(dict(BASE, report_formats='html,md'))
+    assert result['problem'] == ''
+    assert result['report_formats'] == ['markdown', 'html'] and result['report_extensions'] == ['md', 'html']
+
+
+def test_jobs_as_a_string_split_into_names_and_ids():
+    job_id = '7f3f1f4e-2c41-4f7c-9b0e-5d2b8f7a9c10'
+    result = inputs.role_inputs(dict(BASE, jobs='Contoso - Mailboxes, %s' % job_id))
+    assert result['job_names'] == ['Contoso - Mailboxes'] and result['job_ids'] == [job_id]
+
+
+@pytest.mark.parametrize('extra, message', [
+    ({'status': 'Warn'}, 'Unknown status word(s) warn'),
+    ({'report_formats': 'pdf'}, 'not pdf'),
+    ({'job_session_id': 'last-night'}, "'last-night' is not a UUID"),
+    ({'api_version': '8', 'env_api_version': '8'}, 'it came from the environment variable VB365_API_VERSION'),
+    ({'jobs': 'a,,b'}, 'vb365_jobs holds an empty name'),
+])
+def test_bad_input_says_what_to_do(extra, message):
+    assert message in inputs.role_inputs(dict(BASE, **extra))['problem']
+
+
+@pytest.mark.parametrize('host, stem', [
+    ('vb365-emea', 'vb365-emea'), ('emea', 'vb365-emea'), ('x/../../escaped-host', 'vb365-x_.._.._escaped-host'),
+    ('..', 'vb365-..'),
+])
+def test_report_file_stem(host, stem):
+    assert inputs.report_file_stem(host) == stem
+    assert '/' not in inputs.report_file_stem(host)
+
+
+@pytest.mark.parametrize('error, category', [
+    ({'kind': 'connection'}, 'unreachable'), ({'kind': 'tls'}, 'unreachable'), ({'kind': 'timeout'}, 'unreachable'),
+    ({'kind': 'http', 'status': 401, 'path': '/v8/token'}, 'login_refused'),
+    ({'kind': 'http', 'status': 401, 'path': '/v8/Jobs'}, 'failed'), ({}, 'failed'),
+])
+def test_server_error_category(error, category):
+    result = inputs.server_error({'failed': True, 'msg': 'it broke', 'error': error})
+    assert result == {'error': 'it broke', 'error_category': category}
+
+
+def test_server_error_prefers_the_failed_login():
+    login = {'failed': True, 'msg': 'Login refused', 'error': {'kind': 'http', 'status': 400, 'path': '/v6/token'}}
+    assert inputs.server_error({'msg': 'Stop'}, login) == {'error': 'Login refused', 'error_category': 'login_refused'}
+
+
+def test_session_failure_without_error_operation_ends_with_details():
+    message = inputs.session_failure({'id': 'abc', 'job_name': 'J', 'details': 'The app certificate expired'},
+                                     {'by_status': {'Success': 0, 'Error': 0}}, [], 'Error', ['Error'])
+    assert message.endswith('The server says: The app certificate expired')
+    assert not message.rstrip().endswith(':')
+
+
+def test_session_failure_names_operations():
+    message = inputs.session_failure({'id': 'abc'}, {'by_status': {'Error': 3}},
+                                     [{'status': 'Error', 'message': 'boom'}] * 3, 'Error', ['Error'], items=2)
+    assert '[Error] boom; [Error] boom ... and 1 more.' in message
+
+
+def test_session_failure_empty_when_nothing_fails():
+    assert inputs.session_failure({}, {'by_status': {'Error': 0}}, [], 'Success', ['Error']) == ''
+
+
+def test_jobs_needing_attention_names_the_server():
+    servers = [{'host': 'vb365-eight', 'jobs': [{'job_name': 'A', 'verdict': 'Missed'},
+                                                {'job_name': 'B', 'verdict': 'Error'},
+                                                {'job_name': 'C', 'verdict': 'Success'}]}]
+    assert inputs.jobs_needing_attention(servers) == ['B on vb365-eight (Error)', 'A on vb365-eight (Missed)']
