@@ -131,7 +131,10 @@ def server_error(failed_result, login_result=None):
     the token endpoint) or ``failed`` (anything else: the server's data, a report that could not be written).
     """
     chosen = failed_result if isinstance(failed_result, dict) else {}
-    if isinstance(login_result, dict) and login_result.get('failed') and not login_result.get('access_token'):
+    # The login task registers its failure with failed_when false (so that 2.17 and 2.18 keep its message):
+    # a login result with an error and no token is what failed.
+    if isinstance(login_result, dict) and isinstance(login_result.get('error'), dict) \
+            and not login_result.get('access_token'):
         chosen = login_result
     detail = chosen.get('error') if isinstance(chosen.get('error'), dict) else {}
     message = str(chosen.get('msg') or '').strip() or 'the check failed for a reason the task did not give'

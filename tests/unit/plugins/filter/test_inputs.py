@@ -92,3 +92,10 @@ def test_jobs_needing_attention_names_the_server():
                                                 {'job_name': 'B', 'verdict': 'Error'},
                                                 {'job_name': 'C', 'verdict': 'Success'}]}]
     assert inputs.jobs_needing_attention(servers) == ['B on vb365-eight (Error)', 'A on vb365-eight (Missed)']
+
+
+def test_server_error_reads_a_login_registered_with_failed_when_false():
+    # connect.yml registers the login with failed_when false, so that 2.17 and 2.18 keep its message.
+    login = {'failed': False, 'msg': 'Could not reach', 'error': {'kind': 'connection', 'path': '/v8/token'}}
+    assert inputs.server_error({'msg': 'Stop when the login failed'}, login) == {
+        'error': 'Could not reach', 'error_category': 'unreachable'}
