@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from ansible.errors import AnsibleFilterError
 
 UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 API_VERSIONS = ('auto', 'v5', 'v6', 'v7', 'v8')
@@ -53,7 +52,8 @@ def _status_key(word):
 def role_inputs(given):
     """Check and normalise the role's inputs; ``problem`` says what is wrong and what to do, or is empty."""
     if not isinstance(given, dict):
-        raise AnsibleFilterError('role_inputs takes a dict of the role variables, not %s' % type(given).__name__)
+        # A TypeError in a filter reaches the play as a templating error that names the filter.
+        raise TypeError('role_inputs takes a dict of the role variables, not %s' % type(given).__name__)
     server = str(given.get('server') or '').strip()
     session_id = str(given.get('job_session_id') or '').strip()
     job_name = str(given.get('job_name') or '').strip()
