@@ -11,7 +11,7 @@ module: server_info
 short_description: Licence, repositories, proxies and health of a VB365 server, with a verdict and reasons
 version_added: 0.2.0
 description:
-  - Returns what stops tonight's backups without any job session showing it: a licence that expired or is
+  - Returns what stops tonight's backups without any job session showing it, such as a licence that expired or is
     over its limit (users beyond it are not processed), repositories that fill up or are out of sync,
     proxies that are offline, unhealthy server components; and per organization what a service provider
     bills.
@@ -90,68 +90,68 @@ license:
   returned: success
   type: dict
   contains:
-    status: {description: V(Valid) or V(Expired)., type: str, sample: Valid}
-    type: {description: The licence type (V(Subscription), V(Rental) ...)., type: str, sample: Subscription}
-    licensed_to: {description: Who holds the licence., type: str, sample: Contoso Ltd}
-    expires: {description: When it expires, as the server wrote it., type: str, sample: '2027-01-01T00:00:00Z'}
-    days_left: {description: Whole days until it expires; negative once expired., type: int, sample: 12}
-    grace_period_expires: {description: End of the grace period (v7 and v8)., type: str, sample: '2027-01-31T00:00:00Z'}
-    total: {description: Licensed units., type: int, sample: 250}
-    used: {description: Units used., type: int, sample: 262}
-    new: {description: New units this month., type: int, sample: 4}
-    verdict: {description: V(Error) when expired or over its total; V(Warning) when expiring soon., type: str, sample: Error}
-    reasons: {description: What to do., type: list, elements: str, sample: ['Licence: 262 of 250 units used; 12 users are not backed up.']}
+    status: {description: 'V(Valid) or V(Expired).', type: str, sample: Valid}
+    type: {description: 'The licence type (V(Subscription), V(Rental) ...).', type: str, sample: Subscription}
+    licensed_to: {description: 'Who holds the licence.', type: str, sample: Contoso Ltd}
+    expires: {description: 'When it expires, as the server wrote it.', type: str, sample: '2027-01-01T00:00:00Z'}
+    days_left: {description: 'Whole days until it expires; negative once expired.', type: int, sample: 12}
+    grace_period_expires: {description: 'End of the grace period (v7 and v8).', type: str, sample: '2027-01-31T00:00:00Z'}
+    total: {description: 'Licensed units.', type: int, sample: 250}
+    used: {description: 'Units used.', type: int, sample: 262}
+    new: {description: 'New units this month.', type: int, sample: 4}
+    verdict: {description: 'V(Error) when expired or over its total; V(Warning) when expiring soon.', type: str, sample: Error}
+    reasons: {description: 'What to do.', type: list, elements: str, sample: ['Licence: 262 of 250 units used; 12 users are not backed up.']}
 repositories:
   description: The backup repositories; null when not in O(gather_subset).
   returned: success
   type: list
   elements: dict
   contains:
-    id: {description: ID of the repository., type: str, sample: 6d7a0f5e-0a9d-4c1e-9a7b-5f1e2d3c4b5a}
-    name: {description: Name of the repository., type: str, sample: Zürich JET}
-    capacity_bytes: {description: Capacity; null when unknown (object storage without a limit)., type: int, sample: 1099511627776}
-    free_bytes: {description: Free space; null when unknown., type: int, sample: 64424509440}
-    used_percent: {description: Percentage used; null when the size is unknown., type: float, sample: 94.1}
-    out_of_sync: {description: Whether the repository is out of sync., type: bool, sample: false}
-    outdated: {description: Whether it needs an upgrade (v8; null before)., type: bool, sample: false}
-    verdict: {description: V(Error) at or over O(repository_error_percent), V(Warning) over O(repository_warning_percent) or out of sync or outdated., type: str, sample: Warning}
-    reasons: {description: What to do., type: list, elements: str, sample: ['Repository Zürich JET is 94% full (60 GB free).']}
+    id: {description: 'ID of the repository.', type: str, sample: 6d7a0f5e-0a9d-4c1e-9a7b-5f1e2d3c4b5a}
+    name: {description: 'Name of the repository.', type: str, sample: Zürich JET}
+    capacity_bytes: {description: 'Capacity; null when unknown (object storage without a limit).', type: int, sample: 1099511627776}
+    free_bytes: {description: 'Free space; null when unknown.', type: int, sample: 64424509440}
+    used_percent: {description: 'Percentage used; null when the size is unknown.', type: float, sample: 94.1}
+    out_of_sync: {description: 'Whether the repository is out of sync.', type: bool, sample: false}
+    outdated: {description: 'Whether it needs an upgrade (v8; null before).', type: bool, sample: false}
+    verdict: {description: 'V(Error) at or over O(repository_error_percent), V(Warning) over O(repository_warning_percent) or out of sync or outdated.', type: str, sample: Warning}
+    reasons: {description: 'What to do.', type: list, elements: str, sample: ['Repository Zürich JET is 94% full (60 GB free).']}
 proxies:
   description: The backup proxies; null when not in O(gather_subset).
   returned: success
   type: list
   elements: dict
   contains:
-    id: {description: ID of the proxy., type: str, sample: 7e8b1a6f-1b0e-4d2f-8b8c-6a2f3e4d5c6b}
-    host_name: {description: Host name of the proxy., type: str, sample: proxy01.example.com}
-    status: {description: V(Online) or V(Offline)., type: str, sample: Online}
-    maintenance: {description: Whether it is in maintenance mode (v8; null before)., type: bool, sample: false}
-    verdict: {description: V(Error) when offline and not in maintenance., type: str, sample: Success}
-    reasons: {description: What to do., type: list, elements: str, sample: []}
+    id: {description: 'ID of the proxy.', type: str, sample: 7e8b1a6f-1b0e-4d2f-8b8c-6a2f3e4d5c6b}
+    host_name: {description: 'Host name of the proxy.', type: str, sample: proxy01.example.com}
+    status: {description: 'V(Online) or V(Offline).', type: str, sample: Online}
+    maintenance: {description: 'Whether it is in maintenance mode (v8; null before).', type: bool, sample: false}
+    verdict: {description: 'V(Error) when offline and not in maintenance.', type: str, sample: Success}
+    reasons: {description: 'What to do.', type: list, elements: str, sample: []}
 health:
   description: Server health (v8 only; null before v8 or when not in O(gather_subset)).
   returned: success
   type: dict
   contains:
-    status: {description: V(Healthy) or V(Unhealthy)., type: str, sample: Unhealthy}
+    status: {description: 'V(Healthy) or V(Unhealthy).', type: str, sample: Unhealthy}
     entries:
       description: Each component, by name, with C(name), C(status), C(description), C(verdict) and C(reasons).
       type: list
       elements: dict
       sample: [{name: Database, status: Unhealthy, description: Disk full, verdict: Error, reasons: ['Component Database is unhealthy: Disk full']}]
-    verdict: {description: V(Error) when a component is unhealthy., type: str, sample: Error}
-    reasons: {description: What to do., type: list, elements: str, sample: []}
+    verdict: {description: 'V(Error) when a component is unhealthy.', type: str, sample: Error}
+    reasons: {description: 'What to do.', type: list, elements: str, sample: []}
 organizations:
   description: Per organization what a service provider bills; null when not in O(gather_subset).
   returned: success
   type: list
   elements: dict
   contains:
-    id: {description: ID of the organization., type: str, sample: 0b5e4c36-4a4e-4f5a-9e59-3a2a1c0f9d11}
-    name: {description: Name of the organization., type: str, sample: Contoso Ltd}
-    licensed_users: {description: Users holding a licence., type: int, sample: 120}
-    new_users: {description: Users new this month., type: int, sample: 3}
-    used_bytes: {description: Backup space used in every repository (C(usedRepositories))., type: int, sample: 52613349376}
+    id: {description: 'ID of the organization.', type: str, sample: 0b5e4c36-4a4e-4f5a-9e59-3a2a1c0f9d11}
+    name: {description: 'Name of the organization.', type: str, sample: Contoso Ltd}
+    licensed_users: {description: 'Users holding a licence.', type: int, sample: 120}
+    new_users: {description: 'Users new this month.', type: int, sample: 3}
+    used_bytes: {description: 'Backup space used in every repository (C(usedRepositories)).', type: int, sample: 52613349376}
 verdict:
   description: The worst verdict of every part read (V(Success), V(Warning) or V(Error)).
   returned: success
