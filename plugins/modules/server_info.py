@@ -114,7 +114,10 @@ repositories:
     used_percent: {description: 'Percentage used; null when the size is unknown.', type: float, sample: 94.1}
     out_of_sync: {description: 'Whether the repository is out of sync.', type: bool, sample: false}
     outdated: {description: 'Whether it needs an upgrade (v8; null before).', type: bool, sample: false}
-    verdict: {description: 'V(Error) at or over O(repository_error_percent), V(Warning) over O(repository_warning_percent) or out of sync or outdated.', type: str, sample: Warning}
+    verdict:
+      description: V(Error) at or over O(repository_error_percent); V(Warning) over O(repository_warning_percent), out of sync or outdated.
+      type: str
+      sample: Warning
     reasons: {description: 'What to do.', type: list, elements: str, sample: ['Repository Zürich JET is 94% full (60 GB free).']}
 proxies:
   description: The backup proxies; null when not in O(gather_subset).
