@@ -97,8 +97,8 @@ def role_inputs(given):
     elif session_id and not UUID_PATTERN.match(session_id):
         problem = "vb365_job_session_id '%s' is not a UUID (like 7f3f1f4e-2c41-4f7c-9b0e-5d2b8f7a9c10)." % session_id
     elif api_version not in API_VERSIONS:
-        problem = "vb365_api_version '%s' is not one of %s%s." % (api_version, ', '.join(API_VERSIONS),
-                                                                 from_env('api_version', api_version))
+        problem = "vb365_api_version '%s' is not one of %s%s." % (
+            api_version, ', '.join(API_VERSIONS), from_env('api_version', api_version))
     elif str(validate_certs).lower() not in BOOLEANS:
         problem = "vb365_validate_certs '%s' is not true or false%s." % (validate_certs,
                                                                          from_env('validate_certs', validate_certs))
@@ -166,8 +166,8 @@ def jobs_needing_attention(servers):
     for server in servers or []:
         for job in server.get('jobs') or []:
             if job.get('verdict') in order:
-                found.append((order[job['verdict']], '%s on %s (%s)' % (job.get('job_name'), server.get('host'),
-                                                                     job['verdict'])))
+                text = '%s on %s (%s)' % (job.get('job_name'), server.get('host'), job['verdict'])
+                found.append((order[job['verdict']], text))
     return [text for _, text in sorted(found, key=lambda pair: pair[0])]
 
 

@@ -29,8 +29,8 @@ def _verdict(errors, warnings):
 
 
 def _now_ticks(now):
-    return int((now if now is not None else datetime.datetime.now(datetime.timezone.utc).timestamp())
-                             * 10000000)
+    seconds = now if now is not None else datetime.datetime.now(datetime.timezone.utc).timestamp()
+    return int(seconds * 10000000)
 
 
 def _gigabytes(size):
