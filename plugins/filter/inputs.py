@@ -168,7 +168,7 @@ def jobs_needing_attention(servers):
             if job.get('verdict') in order:
                 text = '%s on %s (%s)' % (job.get('job_name'), server.get('host'), job['verdict'])
                 found.append((order[job['verdict']], text))
-    return [text for _, text in sorted(found, key=lambda pair: pair[0])]
+    return [text for _order, text in sorted(found, key=lambda pair: pair[0])]
 
 
 def session_failure(session, summary, attention, verdict, fail_on, items=10):

@@ -41,7 +41,7 @@ notes:
   - >-
     Requests per run: one for C(/Organizations), then per organization one per 10,000 licensed users
     (C(/LicensedUsers)); on v8 also one per 10,000 protected users (C(/v8/ProtectedUsers)) and one per
-    10,000 organization users (C(/Organizations/{id}/Users)). Before v8 RV(summary.unprotected) is null.
+    10,000 organization users (C(/Organizations/{id}/Users)). Before v8 the C(unprotected) count of RV(summary) is null.
 '''
 
 EXAMPLES = r'''
