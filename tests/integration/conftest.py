@@ -23,6 +23,11 @@ sys.path.insert(0, os.path.join(HERE, '..', 'emulator'))
 import vb365_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'edge_cores_only: run on the lowest and the newest claimed core only '
+                                       '(what it checks does not depend on the core; tests/tools/testenv.py)')
+
+
 class RunningEmulator:
     def __init__(self, process, info):
         self.process = process

@@ -228,6 +228,7 @@ def browser():
     return path
 
 
+@pytest.mark.edge_cores_only
 def test_every_report_page_reads_on_a_phone(fresh, browser, tmp_path):
     reports = write_reports(fresh, tmp_path, 'phone', vb365_attention_limit=20)
     session_reports = write_reports(fresh, tmp_path, 'phone-session', vb365_job_name='Fabrikam - All users')
