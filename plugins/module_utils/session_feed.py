@@ -35,7 +35,7 @@ from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import (
 from ansible_collections.vb365.backup.plugins.module_utils.log_items import collect_log_items
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import session_verdict, timestamp_ticks
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import (
-    MAX_PAGE_SIZE, RETRY_STATUSES, Vb365Error, is_uuid)
+    MAX_PAGE_SIZE, RETRY_STATUSES, Vb365Error, is_uuid, without_lone_surrogates)
 
 STATE_FORMAT = 2
 # Format 1 kept the ids without their end times; such a file is read, its ids kept until they age out.
@@ -54,7 +54,6 @@ TICKS_PER_SECOND = 10000000
 # server's text holding one would run on the EDA host. A brace that ends a text could start one when a
 # rulebook joins two texts, so it is treated the same.
 _JINJA_OPENING = re.compile(r'\{(?=[{%#]|\Z)')
-_LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 
 
 def inert(value):
@@ -65,7 +64,7 @@ def inert(value):
     Nothing else changes: numbers, booleans and None stay as they are.
     """
     if isinstance(value, str):
-        return _JINJA_OPENING.sub('{ ', _LONE_SURROGATE.sub('\ufffd', value))
+        return _JINJA_OPENING.sub('{ ', without_lone_surrogates(value))
     if isinstance(value, dict):
         return dict((inert(key), inert(item)) for key, item in value.items())
     if isinstance(value, (list, tuple)):
