@@ -293,3 +293,18 @@ def test_change_feeds_follow_sessions_the_test_starts_and_finishes(client, emula
     status, page, _headers = client.call('GET', '/v8/Events', query={'from': page['nextChangeToken'],
                                                                      'timeoutSeconds': '1'})
     assert status == 200 and page['results'] == [], 'an idle long poll ends empty at its timeout'
+
+
+def test_a_seed_makes_a_sessions_operations_repeatable(client, emulator):
+    def statuses(seed):
+        started = emulator.admin('sessions', {'job': 'Contoso - Mailboxes', 'items': 300, 'seed': seed})
+        emulator.admin('sessions/%s/finish' % started['id'], {'status': 'Failed'})
+        _status, page, _headers = client.call('GET', '/v8/JobSessions/%s/LogItems' % started['id'],
+                                              query={'limit': '1000'})
+        return [item['type'] for item in page['results']]
+
+    first, again, other = statuses(7), statuses(7), statuses(8)
+    assert first == again and first != other and 'Error' in first
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        emulator.admin('sessions', {'job': 'Contoso - Mailboxes', 'seed': 'seven'})
+    assert refused.value.code == 400

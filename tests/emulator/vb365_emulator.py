@@ -499,13 +499,13 @@ class Emulator:
                     return found, (found[-1][0] if found else token)
                 self.changed.wait(remaining)
 
-    def start_session(self, job_ref, items):
+    def start_session(self, job_ref, items, seed=None):
         world = self.world
         job = next((job for job in world.jobs if job_ref in (job['id'], job['name'])), None)
         if job is None:
             raise KeyError(job_ref)
         session = Session(str(uuid.uuid4()), job, datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0),
-                          'Running', items, random.getrandbits(32), running=True)
+                          'Running', items, random.getrandbits(32) if seed is None else seed, running=True)
         with self.lock:
             world.sessions.insert(0, session)
             world.by_id[session.id] = session
@@ -1017,7 +1017,10 @@ class Handler(BaseHTTPRequestHandler):
         if segments == ['sessions'] and method == 'POST':
             request = json.loads(body.decode() or '{}')
             try:
-                session = emulator.start_session(str(request.get('job', '')), int(request.get('items', 20)))
+                seed = None if request.get('seed') is None else int(request['seed'])
+                session = emulator.start_session(str(request.get('job', '')), int(request.get('items', 20)), seed)
+            except ValueError:
+                return self.send_body(400, {'message': 'items and seed are whole numbers.'})
             except KeyError:
                 return self.send_body(400, {'message': 'No job is named or has the id %r.' % request.get('job')})
             return self.send_body(200, {'id': session.id, 'job_id': session.job['id'], 'status': session.status})
