@@ -30,6 +30,8 @@ FORMAT_ORDER = ('json', 'markdown', 'html', 'csv')
 # Module error kinds (vb365_api.Vb365Error.kind) that mean the server was never talked to.
 UNREACHABLE_KINDS = ('connection', 'timeout', 'tls')
 UNSAFE_FILE_CHARACTERS = re.compile(r'[^A-Za-z0-9._-]')
+# A dated copy of the overview, as overview.yml names it: vb365-overview-<UTC time>.<extension>.
+DATED_OVERVIEW = re.compile(r'\Avb365-overview-\d{8}T\d{6}Z\.(json|md|html|csv)\Z')
 
 
 def as_list(value):
@@ -194,6 +196,27 @@ def session_failure(session, summary, attention, verdict, fail_on, items=10):
     return message + ('. The server says: %s' % details if details else '. The server gave no details.')
 
 
+def stale_overviews(paths, keep):
+    """The dated overview files to delete so that the newest ``keep`` of each format remain.
+
+    Only names exactly of the dated form count (a host named ``overview-...`` has ``-jobs`` files, which
+    never match); their UTC times sort as text, so the newest are the last in order.
+    """
+    keep = int(keep)
+    if keep < 0:
+        raise TypeError('vb365_overview_keep must be 0 or more, not %d.' % keep)
+    by_format = {}
+    for path in paths or []:
+        found = DATED_OVERVIEW.match(str(path).replace('\\', '/').rsplit('/', 1)[-1])
+        if found:
+            by_format.setdefault(found.group(1), []).append(str(path))
+    stale = []
+    for _extension, dated in sorted(by_format.items()):
+        dated.sort(key=lambda path: path.rsplit('/', 1)[-1])
+        stale.extend(dated[:max(len(dated) - keep, 0)])
+    return stale
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -204,4 +227,5 @@ class FilterModule:
             'failing_jobs': failing_jobs,
             'jobs_needing_attention': jobs_needing_attention,
             'session_failure': session_failure,
+            'stale_overviews': stale_overviews,
         }

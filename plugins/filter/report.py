@@ -18,6 +18,7 @@ import time
 
 from ansible_collections.vb365.backup.plugins.module_utils.export import (csv_writer, replace_surrogates,
                                                                           spreadsheet_cell)
+from ansible_collections.vb365.backup.plugins.module_utils.session_feed import inert
 
 # Worst first: the order a person triages jobs in.
 VERDICT_ORDER = ('Error', 'Missed', 'Warning', 'Stop', 'Running', 'Unknown', 'Disabled', 'Success')
@@ -214,4 +215,6 @@ class FilterModule:
             'group_problems': group_problems,
             'session_command': session_command,
             'fleet_csv': fleet_csv,
+            # The event source's rule, for what the role hands on as AWX artifacts (extra vars next).
+            'inert': inert,
         }

@@ -105,6 +105,9 @@ def test_fleet_report_on_three_versions_and_two_broken_servers(servers, tmp_path
     assert '<div class="verdict Error">' in html and '<meta name="viewport"' in html
     # Each failing host fails after the overview was written, with its own message.
     assert 'vb365-down (https://127.0.0.1:9) could not be checked' in result.stdout
+    # Each failure once: only the final fail shows it (2.19 and later print that one as ERROR and fatal).
+    assert result.stdout.count('Could not reach https://127.0.0.1:9') == \
+        result.stdout.count('vb365-down (https://127.0.0.1:9) could not be checked') <= 2
     assert 'job(s) on vb365-eight have Error: Fabrikam - All users (Error)' in result.stdout
     assert 'Not-The-Passw0rd' not in result.stdout
 
@@ -158,3 +161,26 @@ def test_role_on_chosen_jobs_by_name_and_id(fresh, tmp_path):
     assert (tmp_path / 'reports' / 'vb365-overview.md').exists()
     assert "2 job(s) on localhost: Missed 1; Success 1;" in result.stdout
     assert fresh.admin('state')['counters']['logins password'] == 1
+
+
+def test_each_run_keeps_a_dated_overview_and_only_the_newest(fresh, tmp_path):
+    reports = tmp_path / 'reports'
+    reports.mkdir()
+    older = ['vb365-overview-20191201T061500Z.md', 'vb365-overview-20201201T061500Z.md',
+             'vb365-overview-20201201T061500Z.json']
+    kept_apart = ['vb365-overview-20191201T061500Z-jobs.md', 'notes-vb365-overview-20191201T061500Z.md']
+    for name in older + kept_apart:
+        (reports / name).write_text('old')
+    result = run_playbook('role_report', {'vb365_jobs': ['Contoso - Mailboxes'], 'vb365_report_dir': str(reports),
+                                          'vb365_report_formats': 'json,md', 'vb365_overview_keep': 2,
+                                          'facts_file': str(tmp_path / 'facts.json')},
+                          tmp_path, env=role_env(fresh))
+    dated = sorted(path.name for path in reports.glob('vb365-overview-2*Z.*'))
+    new = [name for name in dated if not name.startswith(('vb365-overview-2019', 'vb365-overview-2020'))]
+    assert len(new) == 2 and {name.rsplit('.', 1)[1] for name in new} == {'json', 'md'}
+    for name in new:
+        assert (reports / name).read_bytes() == (reports / ('vb365-overview.' + name.rsplit('.', 1)[1])).read_bytes()
+    # Two of each format remain: this run's and the newest older one; other names are never touched.
+    assert sorted(set(dated) - set(new)) == ['vb365-overview-20201201T061500Z.json', 'vb365-overview-20201201T061500Z.md']
+    assert all((reports / name).exists() for name in kept_apart)
+    assert 'no job failed or was missed' in result.stdout

@@ -99,3 +99,15 @@ def test_server_error_reads_a_login_registered_with_failed_when_false():
     login = {'failed': False, 'msg': 'Could not reach', 'error': {'kind': 'connection', 'path': '/v8/token'}}
     assert inputs.server_error({'msg': 'Stop when the login failed'}, login) == {
         'error': 'Could not reach', 'error_category': 'unreachable'}
+
+
+def test_stale_overviews_keeps_the_newest_of_each_format_and_touches_nothing_else():
+    dated = ['/r/vb365-overview-2026120%dT061500Z.%s' % (day, extension) for day in (3, 1, 2) for extension in ('md', 'csv')]
+    others = ['/r/vb365-overview.md', '/r/vb365-overview-20261201T061500Z-jobs.md', '/r/vb365-overview-x.md',
+              '/r/vb365-overview-20261201T0615Z.md', '/r/vb365-overview-20261201T061500Z.txt']
+    assert inputs.stale_overviews(dated + others, 2) == ['/r/vb365-overview-20261201T061500Z.csv',
+                                                         '/r/vb365-overview-20261201T061500Z.md']
+    assert sorted(inputs.stale_overviews(dated + others, 0)) == sorted(dated)
+    assert inputs.stale_overviews(dated, 5) == []
+    with pytest.raises(TypeError, match='0 or more'):
+        inputs.stale_overviews(dated, -1)

@@ -28,7 +28,7 @@ def read_csv(text):
 def test_every_filter_is_registered():
     assert sorted(FilterModule().filters()) == sorted([
         'report_safe', 'md_escape', 'report_time', 'worst_first', 'job_reason', 'group_problems',
-        'session_command', 'fleet_csv'])
+        'session_command', 'fleet_csv', 'inert'])
 
 
 @pytest.mark.parametrize('text, shown', [
