@@ -24,7 +24,9 @@ Every run prints the peak RSS of the controller (ansible-playbook, polled) and o
 
 Last, the event source under ansible-rulebook (when tests/tools/testenv.py found it, VB365_EDA_BIN):
 the latency from a session's end in the emulator to the rulebook's action on VB365 6, 7 and 8, and
-the requests per minute the source sends while nothing happens.
+the requests per minute the source sends while nothing happens. Then 1, 12 and 50 sources in one
+ansible-rulebook, one emulated server each, on VB365 8 (and 12 and 50 on VB365 7): the latency per source
+count, the logins per source, the threads and sockets of the rulebook, and the idle CPU and RSS of the most.
 """
 
 from __future__ import annotations
@@ -508,7 +510,8 @@ def main():
     parser.add_argument('--sources', default='1,12,50',
                         help='source counts of the many-sources run on VB365 8 (default %(default)s); the largest '
                              'also gets the idle CPU and memory')
-    parser.add_argument('--v7-sources', default='12', help='source counts of that run on VB365 7 (default %(default)s)')
+    parser.add_argument('--v7-sources', default='12,50',
+                        help='source counts of that run on VB365 7 (default %(default)s)')
     args = parser.parse_args()
     contenders = [name for name in args.contenders.split(',') if name in ORDER]
     work = tempfile.mkdtemp(prefix='vb365-bench-')
