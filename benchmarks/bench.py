@@ -24,7 +24,9 @@ Every run prints the peak RSS of the controller (ansible-playbook, polled) and o
 
 Last, the event source under ansible-rulebook (when tests/tools/testenv.py found it, VB365_EDA_BIN):
 the latency from a session's end in the emulator to the rulebook's action on VB365 6, 7 and 8, and
-the requests per minute the source sends while nothing happens.
+the requests per minute the source sends while nothing happens. Then 1, 12 and 50 sources in one
+ansible-rulebook, one emulated server each, on VB365 8 (and 12 and 50 on VB365 7): the latency per source
+count, the logins per source, the threads and sockets of the rulebook, and the idle CPU and RSS of the most.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,9 +59,7 @@ class Emulator:
             sys.exit(str(exc))
 
     def cpu_seconds(self):
-        with open('/proc/%d/stat' % self.process.pid) as handle:
-            fields = handle.read().rsplit(')', 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+        return proc_stat_cpu(self.process.pid)
 
     def admin(self, action, body=None):
         return vb365_emulator.admin(self.info, action, body)
@@ -99,14 +100,29 @@ def commands(emulator, items, work):
 
 def peak_rss_mb(pid):
     """The high-water mark of a running process's resident memory, or None once it is gone."""
+    return (proc_status(pid, 'VmHWM') / 1024.0) or None
+
+
+def proc_stat_cpu(pid):
+    """utime + stime of a process (all its threads), in seconds; 0 once it is gone."""
+    try:
+        with open('/proc/%d/stat' % pid) as handle:
+            fields = handle.read().rsplit(')', 1)[1].split()
+    except (IOError, OSError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def proc_status(pid, key):
+    """A number field of /proc/<pid>/status (VmRSS in kB, Threads), or 0 once the process is gone."""
     try:
         with open('/proc/%d/status' % pid) as handle:
             for line in handle:
-                if line.startswith('VmHWM:'):
-                    return int(line.split()[1]) / 1024.0
+                if line.startswith(key + ':'):
+                    return int(line.split()[1])
     except (IOError, OSError):
-        return None
-    return None
+        pass
+    return 0
 
 
 def run_command(command, rss_file, extra_env=None):
@@ -253,6 +269,114 @@ def jobs_figures(rounds, work):
 
 EDA_INTERVAL = 5
 EDA_IDLE_SECONDS = 30
+# The many-sources run: interval 10 s, so that a v7 source polls often enough to measure in a few trials.
+MANY_INTERVAL = 10
+MANY_TRIALS = 3
+# Servers whose session ends in each trial of the many-sources run, spread over the fleet.
+MANY_FINISHING = 12
+
+
+def process_tree(pid):
+    """The process and all its descendants (a rulebook's playbooks or helpers would run as children)."""
+    children = {}
+    for name in os.listdir('/proc'):
+        if name.isdigit():
+            try:
+                with open('/proc/%s/stat' % name) as handle:
+                    parent = int(handle.read().rsplit(')', 1)[1].split()[1])
+            except (IOError, OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(name))
+    tree, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        tree.append(current)
+        pending.extend(children.get(current, []))
+    return tree
+
+
+def socket_count(pid):
+    """Open sockets of a process: its HTTP connections, plus the few the engine keeps for itself."""
+    try:
+        names = os.listdir('/proc/%d/fd' % pid)
+    except (IOError, OSError):
+        return 0
+    count = 0
+    for name in names:
+        try:
+            count += os.readlink('/proc/%d/fd/%s' % (pid, name)).startswith('socket:')
+        except (IOError, OSError):
+            pass
+    return count
+
+
+class Rulebook:
+    """ansible-rulebook on one rulebook, with the time at which it printed each 'ENDED <session id>'."""
+
+    def __init__(self, eda_bin, folder, rulebook, env, env_vars):
+        os.makedirs(folder, exist_ok=True)
+        inventory = os.path.join(folder, 'inventory.yml')
+        with open(inventory, 'w') as handle:
+            handle.write('all:\n  hosts:\n    localhost:\n      ansible_connection: local\n')
+        env = dict(os.environ, PYTHONUNBUFFERED='1', HOME=folder, **env)
+        env['PATH'] = eda_bin + os.pathsep + env['PATH']
+        self.process = subprocess.Popen(
+            [os.path.join(eda_bin, 'ansible-rulebook'), '-i', inventory, '-r', rulebook, '--env-vars', env_vars],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env, cwd=folder)
+        self.seen = {}
+        self.tail = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            if 'ENDED ' in line:
+                self.seen[line.split('ENDED ', 1)[1].strip().strip('"')] = time.perf_counter()
+            else:
+                self.tail = (self.tail + [line])[-20:]  # for the error message if it stops
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def wait_logins(self, infos, what, timeout=180):
+        """Until every server counted a password login (each source started); exits if the rulebook stops."""
+        deadline = time.monotonic() + timeout
+        pending = list(infos)
+        while pending:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                sys.exit('ansible-rulebook did not start for %s:\n%s' % (what, ''.join(self.tail)))
+            pending = [info for info in pending
+                       if vb365_emulator.admin(info, 'state')['counters'].get('logins password', 0) < 1]
+            time.sleep(0.5)
+
+    def latencies(self, infos, status, timeout):
+        """Start a session on each server, end them all 0.5 s later; seconds from each end to its action."""
+        sessions = [(info, vb365_emulator.admin(info, 'sessions', {'job': 'Contoso - Mailboxes', 'items': 20})['id'])
+                    for info in infos]
+        time.sleep(0.5)
+        ended = {}
+        for info, session in sessions:
+            vb365_emulator.admin(info, 'sessions/%s/finish' % session, {'status': status})
+            ended[session] = time.perf_counter()
+        deadline = time.perf_counter() + timeout
+        while not set(ended) <= set(self.seen) and time.perf_counter() < deadline:
+            time.sleep(0.02)
+        # A session never acted on counts as infinitely late, so that it cannot pass for a met goal.
+        return [self.seen[session] - ended[session] if session in self.seen else float('inf') for session in ended]
+
+    def idle(self, seconds):
+        """(% of one core, RSS MB) of the rulebook's process tree over seconds in which nothing happens."""
+        before = sum(proc_stat_cpu(pid) for pid in process_tree(self.process.pid))
+        time.sleep(seconds)
+        tree = process_tree(self.process.pid)
+        cpu = sum(proc_stat_cpu(pid) for pid in tree) - before
+        return cpu * 100.0 / seconds, sum(proc_status(pid, 'VmRSS') for pid in tree) / 1024.0
 
 
 def eda_figures(work, trials=3):
@@ -260,60 +384,24 @@ def eda_figures(work, trials=3):
     eda_bin = os.environ.get('VB365_EDA_BIN')
     if not eda_bin:
         return None
-    import threading
     figures = {}
     for product in (6, 7, 8):
         with vb365_emulator.Fleet(os.path.join(work, 'eda-%d' % product), [['--product', str(product),
                                                                            '--no-rate-limit']],
                                   stdout=subprocess.DEVNULL) as fleet:
             info = fleet.infos[0]
-            folder = os.path.join(work, 'eda-run-%d' % product)
-            os.makedirs(folder, exist_ok=True)
-            with open(os.path.join(folder, 'inventory.yml'), 'w') as handle:
-                handle.write('all:\n  hosts:\n    localhost:\n      ansible_connection: local\n')
-            env = dict(os.environ, VB365_SERVER=info['url'], VB365_USERNAME=info['username'],
-                       VB365_PASSWORD=info['password'], VB365_CA_PATH=info['ca_path'],
-                       VB365_INTERVAL=str(EDA_INTERVAL), PYTHONUNBUFFERED='1', HOME=folder)
-            env['PATH'] = eda_bin + os.pathsep + env['PATH']
-            process = subprocess.Popen(
-                [os.path.join(eda_bin, 'ansible-rulebook'), '-i', os.path.join(folder, 'inventory.yml'), '-r',
-                 os.path.join(HERE, 'rulebooks', 'latency.yml'), '--env-vars',
-                 'VB365_SERVER,VB365_USERNAME,VB365_PASSWORD,VB365_CA_PATH,VB365_INTERVAL'],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env, cwd=folder)
-            seen = {}
-
-            def read():
-                for line in process.stdout:
-                    if 'ENDED ' in line:
-                        seen[line.split('ENDED ', 1)[1].strip().strip('"')] = time.perf_counter()
-
-            reader = threading.Thread(target=read, daemon=True)
-            reader.start()
-            try:
-                deadline = time.monotonic() + 120
-                while vb365_emulator.admin(info, 'state')['counters'].get('logins password', 0) < 1:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        sys.exit('ansible-rulebook did not start for VB365 %d' % product)
-                    time.sleep(0.2)
+            env = {'VB365_SERVER': info['url'], 'VB365_USERNAME': info['username'], 'VB365_PASSWORD': info['password'],
+                   'VB365_CA_PATH': info['ca_path'], 'VB365_INTERVAL': str(EDA_INTERVAL)}
+            with Rulebook(eda_bin, os.path.join(work, 'eda-run-%d' % product),
+                          os.path.join(HERE, 'rulebooks', 'latency.yml'), env, ','.join(sorted(env))) as rulebook:
+                rulebook.wait_logins(fleet.infos, 'VB365 %d' % product)
                 time.sleep(EDA_INTERVAL + 1)
                 latencies = []
                 for _trial in range(trials):
-                    session = vb365_emulator.admin(info, 'sessions', {'job': 'Contoso - Mailboxes', 'items': 20})['id']
-                    time.sleep(0.5)
-                    vb365_emulator.admin(info, 'sessions/%s/finish' % session, {'status': 'Success'})
-                    ended = time.perf_counter()
-                    while session not in seen and time.perf_counter() - ended < EDA_INTERVAL + 60:
-                        time.sleep(0.02)
-                    latencies.append(seen[session] - ended if session in seen else float('nan'))
+                    latencies += rulebook.latencies(fleet.infos, 'Success', EDA_INTERVAL + 60)
                 before = vb365_emulator.admin(info, 'state')['counters']
                 time.sleep(EDA_IDLE_SECONDS)
                 after = vb365_emulator.admin(info, 'state')['counters']
-            finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
             api = [name for name in after if not name.startswith('GET _emulator') and name != 'requests'
                    and not name.startswith('POST _emulator')]
             idle = sum(after.get(name, 0) - before.get(name, 0) for name in api)
@@ -323,8 +411,89 @@ def eda_figures(work, trials=3):
     return figures
 
 
+def many_sources_rulebook(path, infos):
+    """latency.yml with one source per server: the same rules, so the same action prints each session."""
+    import yaml  # ansible-core's dependency
+    with open(os.path.join(HERE, 'rulebooks', 'latency.yml')) as handle:
+        rulebook = yaml.safe_load(handle)
+    template = rulebook[0]['sources'][0]['vb365.backup.job_sessions']
+    rulebook[0]['name'] = 'Latency of %d vb365.backup.job_sessions sources' % len(infos)
+    # Username and password stay templates from --env-vars, so that the file holds no password.
+    rulebook[0]['sources'] = [{'vb365.backup.job_sessions': dict(
+        template, server=info['url'], ca_path=info['ca_path'], interval=MANY_INTERVAL)} for info in infos]
+    with open(path, 'w') as handle:
+        yaml.safe_dump(rulebook, handle, sort_keys=False)
+    return path
+
+
+def spread(count, chosen):
+    """chosen indexes out of count, spread from the first to the last."""
+    if chosen >= count:
+        return list(range(count))
+    return sorted(set(round(number * (count - 1) / (chosen - 1)) for number in range(chosen)))
+
+
+def many_sources(product, count, work, idle=False):
+    """count sources (one per emulated server) in one ansible-rulebook: latency, logins, threads, idle use."""
+    eda_bin = os.environ.get('VB365_EDA_BIN')
+    name = 'many-%d-%d' % (product, count)
+    with vb365_emulator.Fleet(os.path.join(work, name), [['--product', str(product), '--no-rate-limit']] * count,
+                              stdout=subprocess.DEVNULL) as fleet:
+        if len(set((info['username'], info['password']) for info in fleet.infos)) != 1:
+            sys.exit('the emulators of %s have different accounts; the rulebook passes one' % name)
+        folder = os.path.join(work, name + '-run')
+        os.makedirs(folder, exist_ok=True)
+        rulebook_file = many_sources_rulebook(os.path.join(folder, 'rulebook.yml'), fleet.infos)
+        env = {'VB365_USERNAME': fleet.infos[0]['username'], 'VB365_PASSWORD': fleet.infos[0]['password']}
+        goal = 2.0 if product == 8 else MANY_INTERVAL + 2.0
+        with Rulebook(eda_bin, folder, rulebook_file, env, ','.join(sorted(env))) as rulebook:
+            rulebook.wait_logins(fleet.infos, '%d sources on VB365 %d' % (count, product))
+            time.sleep(3)  # each source takes its change token right after its login
+            finishing = [fleet.infos[index] for index in spread(count, MANY_FINISHING)]
+            latencies = []
+            for _trial in range(MANY_TRIALS):
+                latencies += rulebook.latencies(finishing, 'Failed', goal + 30)
+                time.sleep(1)
+            figures = {'latency': statistics.median(latencies), 'worst': max(latencies), 'goal': goal,
+                       'finishing': len(finishing), 'samples': len(latencies),
+                       'threads': proc_status(rulebook.process.pid, 'Threads'),
+                       'sockets': socket_count(rulebook.process.pid),
+                       'processes': len(process_tree(rulebook.process.pid))}
+            if idle:
+                figures['idle_cpu'], figures['idle_rss'] = rulebook.idle(EDA_IDLE_SECONDS)
+            figures['logins'] = max(vb365_emulator.admin(info, 'state')['counters'].get('logins password', 0)
+                                    for info in fleet.infos)
+    print('%d sources on VB365 %d: latencies %s' % (count, product, ', '.join(
+        '%.2fs' % value for value in latencies)), flush=True)
+    return figures
+
+
 def verdict(ok):
     return 'met' if ok else 'MISSED'
+
+
+def many_figures(sources, v7_sources, work):
+    """The many-sources table: latency per source count, logins, threads and sockets; idle use of the most."""
+    counts = {8: [int(count) for count in sources.split(',') if count.strip()],
+              7: [int(count) for count in v7_sources.split(',') if count.strip()]}
+    print('\nmany event sources in one ansible-rulebook (interval %d s, Failed sessions on up to %d servers at once, '
+          '%d trials) ...' % (MANY_INTERVAL, MANY_FINISHING, MANY_TRIALS), flush=True)
+    if not os.environ.get('VB365_EDA_BIN'):
+        print('skipped: no ansible-rulebook (run through tests/tools/testenv.py bench)')
+        return
+    rows = [(product, count, many_sources(product, count, work, idle=product == 8 and count == max(counts[8])))
+            for product in (8, 7) for count in counts[product]]
+    print('\n| sources | VB365 | median latency s | worst s | goal | verdict | logins per source | threads | sockets |')
+    print('|---:|---|---:|---:|---|---|---:|---:|---:|')
+    for product, count, row in rows:
+        print('| %d | %d | %.2f | %.2f | < %.0f s | %s | %d | %d | %d |' % (
+            count, product, row['latency'], row['worst'], row['goal'], verdict(row['worst'] < row['goal']),
+            row['logins'], row['threads'], row['sockets']))
+    for product, count, row in rows:
+        if 'idle_cpu' in row:
+            print('idle, %d sources on VB365 %d over %d s: CPU %.1f%% of one core, RSS %.0f MB (%d process%s)' % (
+                count, product, EDA_IDLE_SECONDS, row['idle_cpu'], row['idle_rss'], row['processes'],
+                '' if row['processes'] == 1 else 'es'))
 
 
 def main():
@@ -336,6 +505,13 @@ def main():
     parser.add_argument('--skip-jobs', action='store_true', help='skip the jobs-mode and fleet figures')
     parser.add_argument('--jobs-rounds', type=int, default=3, help='measured rounds of each jobs-mode run')
     parser.add_argument('--skip-eda', action='store_true', help='skip the event source latency figures')
+    parser.add_argument('--skip-many-sources', action='store_true',
+                        help='skip the run of many event sources in one ansible-rulebook')
+    parser.add_argument('--sources', default='1,12,50',
+                        help='source counts of the many-sources run on VB365 8 (default %(default)s); the largest '
+                             'also gets the idle CPU and memory')
+    parser.add_argument('--v7-sources', default='12,50',
+                        help='source counts of that run on VB365 7 (default %(default)s)')
     args = parser.parse_args()
     contenders = [name for name in args.contenders.split(',') if name in ORDER]
     work = tempfile.mkdtemp(prefix='vb365-bench-')
@@ -391,6 +567,8 @@ def main():
                 print('| %d | v%d | %.2f | %.2f | < %.0f s | %s | %.1f |' % (
                     product, product, row['latency'], row['worst'], goal, verdict(row['worst'] < goal),
                     row['idle_per_minute']))
+    if not args.skip_many_sources:
+        many_figures(args.sources, args.v7_sources, work)
     poll = polling(args.items, work)
     print('\n| incremental poll (newest 100 of %d) | LogItems requests | returned | all newer than since_usn |'
           % args.items)
