@@ -39,9 +39,11 @@ seealso:
   - module: vb365.backup.server_info
 notes:
   - >-
-    Requests per run: one for C(/Organizations), then per organization one per 10,000 licensed users
+    Requests per run: one for C(/Organizations) (on v8 one per 1,000), then per organization one per 10,000 licensed users
     (C(/LicensedUsers)); on v8 also one per 10,000 protected users (C(/v8/ProtectedUsers)) and one per
-    10,000 organization users (C(/Organizations/{id}/Users)). Before v8 the C(unprotected) count of RV(summary) is null.
+    10,000 organization users (C(/Organizations/{id}/Users)). Besides, the login, and on v7 and v8 the logout.
+    So four organizations of fewer than 10,000 users each cost 6 requests on v6, 7 on v7 and 15 on v8.
+    Before v8 the C(unprotected) count of RV(summary) is null.
 '''
 
 EXAMPLES = r'''

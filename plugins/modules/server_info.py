@@ -53,8 +53,11 @@ notes:
   - >-
     Requests per run: one for C(/License); one for C(/BackupRepositories) and one for C(/Proxies) (plain
     arrays on v6 and v7; on v8 pages, one request per 1,000); one for C(/Health) on v8 only (RV(health)
-    is null before v8); one for C(/Organizations) plus two per organization
-    (C(LicensingInformation) and C(usedRepositories)).
+    is null before v8); one for C(/Organizations) (on v8 one per 1,000) plus two per organization
+    (C(LicensingInformation), and C(usedRepositories), paged on every version, one per 1,000 repositories).
+    Besides, the login (C(POST /token)), and on v7 and v8 the logout. So with four organizations a run of
+    every part costs 13 requests on v6, 14 on v7 and 15 on v8 (with C(/Health)); a part left out of
+    O(gather_subset) costs none.
   - The licence expiry is C(expirationDate) on v6 and C(licenseExpires) on v7 and v8; RV(license.grace_period_expires)
     and RV(repositories[].outdated) are null before they exist (v7 and v8 respectively); RV(proxies[].maintenance)
     is null before v8.

@@ -163,6 +163,87 @@ def test_resources_fit_the_schemas(client, emulator, version):
     status, item, _headers = client.call('GET', '/%s/JobSessions/%s/LogItems/%s' % (
         version, session['id'], page['results'][3]['id']))
     assert item == page['results'][3]
+    if version != 'v5':
+        check_server_health(client, emulator, version)
+
+
+def check_server_health(client, emulator, version):
+    """Licence, users, repositories, proxies, health and protected users fit the schemas of their version."""
+    status, license_body, _headers = client.call('GET', '/%s/License' % version)
+    assert status == 200
+    check(version, 'RESTLicense', license_body)
+    assert ('expirationDate' in license_body) == (version == 'v6') != ('licenseExpires' in license_body)
+    for path, name in (('BackupRepositories', 'RESTBackupRepository'), ('Proxies', 'RESTProxy')):
+        status, body, _headers = client.call('GET', '/%s/%s' % (version, path))
+        assert status == 200
+        if version == 'v8':
+            check(version, 'PageOf' + name, body)
+        else:
+            assert isinstance(body, list) and body, 'a plain array before v8'
+            for element in body:
+                check(version, name, element)
+    status, users, _headers = client.call('GET', '/%s/LicensedUsers' % version, query={'limit': 1000})
+    check(version, 'PageOfRESTLicensedUser', users)
+    assert len(users['results']) == emulator.info['users']
+    assert set(user['licenseState'] for user in users['results']) == {'Licensed', 'New', 'TemporarilyAssigned',
+                                                                      'Exceeded'}
+    organization = emulator.info['organizations'][0]
+    base = '/%s/Organizations/%s' % (version, organization['id'])
+    status, org_users, _headers = client.call('GET', base + '/Users', query={'limit': 1000})
+    check(version, 'PageOfRESTUser', org_users)
+    assert len(org_users['results']) == organization['licensed_users'] + organization['unlicensed_users']
+    assert all(('msid' in user) == (version == 'v8') for user in org_users['results'])
+    status, used, _headers = client.call('GET', base + '/usedRepositories')
+    check(version, 'PageOfRESTOrganizationStorageSpaceUsage', used)
+    status, licensing, _headers = client.call('GET', base + '/LicensingInformation')
+    check(version, 'RESTOrganizationLicensingInformation', licensing)
+    status, health, _headers = client.call('GET', '/%s/Health' % version, auth=version != 'v8')
+    if version != 'v8':
+        assert status == 404, '/Health is v8 only'
+        return
+    assert status == 200, 'the v8 document marks /Health anonymous'
+    check(version, 'RESTHealthReport', health)
+    for entry in health['entries'].values():
+        check(version, 'RESTHealthReportEntry', entry)
+    status, protected, _headers = client.call('GET', '/v8/ProtectedUsers',
+                                              query={'organizationId': organization['id'], 'limit': 1000})
+    check(version, 'PageOfRESTProtectedUser', protected)
+    assert len(protected['results']) == organization['licensed_users']
+
+
+def test_users_are_paged_lazily(tmp_path):
+    running = start_emulator(tmp_path, '--product', '8', '--http', '--no-rate-limit', '--users', '100000')
+    try:
+        api = Client(running)
+        api.context = None
+        assert api.login()[0] == 200
+        started = time.monotonic()
+        status, page, _headers = api.call('GET', '/v8/LicensedUsers', query={'offset': 99990, 'limit': 10000})
+        assert status == 200 and len(page['results']) == 10 and 'next' not in page['_links']
+        status, page, _headers = api.call('GET', '/v8/LicensedUsers', query={'offset': 0, 'limit': 10000})
+        assert len(page['results']) == 10000 and page['_links']['next']['href'].endswith('offset=10000&limit=10000')
+        assert len(set(user['id'] for user in page['results'])) == 10000
+        print('two pages of 100,000 licensed users in %.3f s' % (time.monotonic() - started))
+        _status, body, _headers = api.call('GET', '/v8/License')
+        assert body['usedNumber'] == 100000 and body['usedNumber'] > body['totalNumber']
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize('mode', ['expiring', 'expired', 'ok'])
+def test_license_switch(tmp_path, mode):
+    running = start_emulator(tmp_path, '--product', '7', '--http', '--no-rate-limit', '--license', mode)
+    try:
+        api = Client(running)
+        api.context = None
+        assert api.login('v7')[0] == 200
+        _status, body, _headers = api.call('GET', '/v7/License')
+        assert body['usedNumber'] <= body['totalNumber'], 'only the default licence is over its limit'
+        assert body['status'] == ('Expired' if mode == 'expired' else 'Valid')
+        _status, users, _headers = api.call('GET', '/v7/LicensedUsers', query={'limit': 1000})
+        assert 'Exceeded' not in set(user['licenseState'] for user in users['results'])
+    finally:
+        running.stop()
 
 
 @pytest.mark.parametrize('version', ['v6', 'v7', 'v8'])

@@ -431,6 +431,251 @@ class World:
                 '_links': {'self': {'href': '/%s/Organizations/%s' % (version, org['id'])}}}
 
 
+GIB = 1024 ** 3
+LICENSE_MODES = ('over', 'expiring', 'expired', 'ok')
+# Licensed users follow a pattern of 20 by their index (see docs/emulator.md, "Licence, users, repositories").
+USER_PERIOD = 20
+NEW_AT, TEMPORARY_AT, NEVER_BACKED_UP_AT, RECENT_STALE_AT, STALE_AT, EXCEEDED_AT = 3, 7, 11, 13, 15, 19
+
+
+def count_at(residue, low, high, period=USER_PERIOD):
+    """How many indexes in [low, high) are residue modulo period."""
+    def below(end):
+        return max(0, (end - residue + period - 1) // period)
+    return below(high) - below(low)
+
+
+class Estate:
+    """Licence, licensed and organization users, repositories, proxies and health, computed on demand.
+
+    Users are never stored: the licensed users of organization k are the indexes [starts[k], starts[k+1]),
+    and every field of a user is a function of its index, so a page of 100,000 users costs its page only.
+    Each organization also has users in no job (about one in twenty): on v8 they are the unprotected ones.
+    """
+
+    def __init__(self, world, users=40, license='over', seed=365):
+        if license not in LICENSE_MODES:
+            raise ValueError('license is one of %s' % ', '.join(LICENSE_MODES))
+        rng = random.Random(seed + 2)
+        self.world = world
+        self.now = world.now
+        self.users = users
+        self.license = license
+        self.id_base = rng.getrandbits(32)
+        orgs = world.organizations
+        share, extra = divmod(users, len(orgs))
+        self.counts = [share + (1 if number < extra else 0) for number in range(len(orgs))]
+        self.starts = [sum(self.counts[:number]) for number in range(len(orgs) + 1)]
+        self.unlicensed = [(count + USER_PERIOD - 1) // USER_PERIOD for count in self.counts]
+        self.org_index = dict((org['id'], number) for number, org in enumerate(orgs))
+        self.exceeded = count_at(EXCEEDED_AT, 0, users) if license == 'over' else 0
+        self.license_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        nightly = (self.now - datetime.timedelta(days=1)).replace(hour=22, minute=0, second=0)
+        self.nightly = nightly
+        self.repositories = []
+        proxies = [('proxy01.backup.example', 'Online', 'Disabled'), ('proxy02.backup.example', 'Offline', 'Disabled'),
+                   ('proxy03.backup.example', 'Offline', 'Enabled')]
+        self.proxies = [{'id': str(uuid.UUID(int=rng.getrandbits(128), version=4)), 'hostName': host,
+                         'status': status, 'maintenance': maintenance} for host, status, maintenance in proxies]
+        tib = 1024 * GIB
+        # (name, capacity, free, out of sync, object storage without a size limit)
+        plans = [('Default Backup Repository', 2 * tib, int(1.2 * tib), False, False),
+                 ('Zürich JET', tib, 30 * GIB, False, False),                 # 97 % full: Error
+                 ('Frankfurt JET', 4 * tib, int(0.4 * tib), False, False),    # 90 % full: Warning
+                 ('Amazon S3 Archive', None, None, False, True),              # size unknown: neither
+                 ('Wasabi Offsite', 2 * tib, tib, True, False)]               # out of sync: Warning
+        for number, (name, capacity, free, out_of_sync, unbounded) in enumerate(plans):
+            self.repositories.append({'id': str(uuid.UUID(int=rng.getrandbits(128), version=4)), 'name': name,
+                                      'capacity': capacity, 'free': free, 'out_of_sync': out_of_sync,
+                                      'unbounded': unbounded, 'proxy': self.proxies[number % 2]['id'],
+                                      'object_storage_id': str(uuid.UUID(int=rng.getrandbits(128), version=4))})
+
+    # -- users ------------------------------------------------------------------------------------
+
+    def _id(self, kind, org_number, position):
+        return str(uuid.UUID(int=(self.id_base << 96) | (kind << 80) | (org_number << 64) | position, version=4))
+
+    def _org_of(self, index):
+        low, high = 0, len(self.counts) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.starts[middle] <= index:
+                low = middle
+            else:
+                high = middle - 1
+        while self.counts[low] == 0 or index >= self.starts[low + 1]:
+            low += 1
+        return low
+
+    def _names(self, org_number, position):
+        org = self.world.organizations[org_number]
+        if position < self.counts[org_number]:
+            local = org['users'][position] if position < len(org['users']) else 'user%05d' % position
+        else:
+            local = 'new.hire%03d' % (position - self.counts[org_number])
+        display = ' '.join(part.capitalize() for part in local.replace('.', ' ').split())
+        return '%s@%s' % (local, org['domain']), display
+
+    def license_state(self, index):
+        residue = index % USER_PERIOD
+        if residue == EXCEEDED_AT and self.license == 'over':
+            return 'Exceeded'
+        return {NEW_AT: 'New', TEMPORARY_AT: 'TemporarilyAssigned'}.get(residue, 'Licensed')
+
+    def last_backup(self, index):
+        """When the user was last backed up, or None (never)."""
+        residue = index % USER_PERIOD
+        if residue == NEVER_BACKED_UP_AT:
+            return None
+        days = {STALE_AT: 10, RECENT_STALE_AT: 4}.get(residue, 0)
+        if self.license_state(index) == 'Exceeded':
+            days = 20   # users over the licence are not processed: their backups age
+        return self.nightly - datetime.timedelta(days=days, seconds=-(index % 3600))
+
+    def licensed_user(self, index, version):
+        org_number = self._org_of(index)
+        org = self.world.organizations[org_number]
+        position = index - self.starts[org_number]
+        name, _display = self._names(org_number, position)
+        last = self.last_backup(index)
+        body = {'id': self._id(1, org_number, position), 'name': name, 'isBackedUp': last is not None}
+        if last is not None:
+            # The schemas do not make lastBackupDate nullable: a user never backed up has none.
+            body['lastBackupDate'] = fmt_time(last)
+        body.update({'licenseState': self.license_state(index), 'organizationId': org['id'],
+                     'backedUpOrganizationId': org['id'], 'organizationName': org['name'],
+                     '_links': {'organization': {'href': '/%s/Organizations/%s' % (version, org['id'])}}})
+        return body
+
+    def organization_user(self, org_number, position, version):
+        org = self.world.organizations[org_number]
+        name, display = self._names(org_number, position)
+        body = {'id': self._id(1, org_number, position), 'displayName': display, 'name': name, 'type': 'User',
+                'locationType': 'Cloud'}
+        if version in ('v7', 'v8'):
+            body['office'] = 'Head Office'
+        if version == 'v8':
+            body['msid'] = self._id(4, org_number, position)
+        body['_links'] = {'self': {'href': '/%s/Organizations/%s/Users/%s' % (version, org['id'], body['id'])}}
+        return body
+
+    def protected_user(self, index):
+        org_number = self._org_of(index)
+        org = self.world.organizations[org_number]
+        position = index - self.starts[org_number]
+        _name, display = self._names(org_number, position)
+        return {'id': self._id(3, org_number, position), 'msid': self._id(4, org_number, position),
+                'displayName': display, 'accountType': 'User', 'organizationId': org['id'],
+                'backedUpOrganizationId': org['id'], 'eTag': 1}
+
+    def user_range(self, org_id):
+        """[low, high) of the licensed users of one organization (all of them without org_id); None if unknown."""
+        if not org_id:
+            return 0, self.users
+        number = self.org_index.get(org_id.lower())
+        if number is None:
+            return None
+        return self.starts[number], self.starts[number + 1]
+
+    # -- licence and organizations ---------------------------------------------------------------
+
+    def license_json(self, version):
+        days = {'over': 200, 'expiring': 12, 'expired': -3, 'ok': 300}[self.license]
+        expires = (self.now + datetime.timedelta(days=days)).replace(hour=0, minute=0, second=0)
+        total = self.users - max(self.exceeded, 1) if self.license == 'over' else (self.users // 100 + 1) * 100
+        body = {'licenseID': self.license_id, 'email': 'licensing@demo-cloud.example',
+                'status': 'Expired' if self.license == 'expired' else 'Valid'}
+        if version == 'v6':
+            body['expirationDate'] = fmt_time(expires)
+        else:
+            body['licenseExpires'] = fmt_time(expires)
+            body['gracePeriodExpires'] = fmt_time(expires + datetime.timedelta(days=30))
+        body['type'] = 'Rental'
+        if version != 'v6':
+            body['package'] = 'Suite'
+        body['licensedTo'] = 'Demo Cloud Services'
+        if version == 'v6':
+            body['contactPerson'] = 'Dana Demo'
+        body.update({'totalNumber': max(total, 0), 'usedNumber': self.users,
+                     'newNumber': count_at(NEW_AT, 0, self.users), 'supportID': '01234567'})
+        if version == 'v6':
+            body['supportExpirationDate'] = fmt_time(expires)
+        return body
+
+    def licensing_information(self, org_number):
+        low, high = self.starts[org_number], self.starts[org_number + 1]
+        exceeded = count_at(EXCEEDED_AT, low, high) if self.license == 'over' else 0
+        return {'licensedUsers': high - low - exceeded, 'newUsers': count_at(NEW_AT, low, high)}
+
+    def used_repositories(self, org_number, version):
+        users = self.counts[org_number]
+        used = [(self.repositories[org_number % 3], users * 5 * GIB + org_number * 1048576, 0),
+                (self.repositories[3], 0, users * 2 * GIB)]
+        results = []
+        for repository, jet_bytes, object_bytes in used:
+            body = {'usedSpaceBytes': jet_bytes + object_bytes,
+                    'localCacheUsedSpaceBytes': object_bytes // 50 if object_bytes else 0,
+                    'objectStorageUsedSpaceBytes': object_bytes, 'isAvailable': True, 'details': ''}
+            if version == 'v8':
+                body['repositoryId'] = repository['id']
+                body['protectedObjectsCount'] = users
+            body['_links'] = {'repository': {'href': '/%s/BackupRepositories/%s' % (version, repository['id'])}}
+            results.append(body)
+        return results
+
+    # -- repositories, proxies, health ------------------------------------------------------------
+
+    def repository_json(self, repository, version):
+        unbounded = repository['unbounded']
+        body = {'id': repository['id'], 'name': repository['name'],
+                'description': 'Backups of %s' % repository['name'],
+                'path': 'C:\\VeeamRepository\\%s' % repository['name'].split()[0]}
+        if version != 'v8':
+            body.update({'objectStorageId': repository['object_storage_id'] if unbounded else None,
+                         'objectStorageCachePath': body['path'] + '\\Cache' if unbounded else ''})
+        body.update({'objectStorageEncryptionEnabled': False if unbounded else None, 'encryptionKeyId': None,
+                     'isOutOfSync': repository['out_of_sync'], 'capacityBytes': repository['capacity'],
+                     'freeSpaceBytes': repository['free'], 'retentionType': 'ItemLevel',
+                     'retentionPeriodType': 'Yearly', 'yearlyRetentionPeriod': 'Years3',
+                     'retentionFrequencyType': 'Daily', 'dailyTime': '00:00:00', 'dailyType': 'Everyday',
+                     'proxyId': repository['proxy'], 'isLongTerm': unbounded})
+        if version == 'v8':
+            body.update({'proxyPoolId': None, 'organizationId': None, 'isOutdated': False, 'isIndexed': True,
+                         'isMigrationLocked': False, 'isOutOfOrder': False, 'outOfOrderReason': None})
+            if unbounded:
+                body['objectStorage'] = {'id': repository['object_storage_id'], 'sizeLimitEnabled': False,
+                                         'sizeLimitGB': None, 'usedSpaceBytes': 7 * 1024 * GIB,
+                                         'freeSpaceBytes': None}
+        body['_links'] = {'self': {'href': '/%s/BackupRepositories/%s' % (version, repository['id'])}}
+        return body
+
+    def proxy_json(self, proxy, version):
+        # Maintenance mode is v8's: before v8 the proxy v8 takes down for maintenance is online.
+        status = proxy['status'] if version == 'v8' or proxy['maintenance'] == 'Disabled' else 'Online'
+        body = {'type': 'Domain', 'useInternetProxy': False, 'internetProxyType': None, 'id': proxy['id'],
+                'hostName': proxy['hostName']}
+        if version != 'v6':
+            body['fqdn'] = proxy['hostName']
+        body.update({'description': 'Backup proxy', 'port': 9193})
+        if version != 'v8':
+            body['threadsNumber'] = 64
+        body.update({'enableNetworkThrottling': False, 'throttlingValue': None, 'throttlingUnit': None,
+                     'status': status})
+        if version == 'v8':
+            online = status == 'Online'
+            body.update({'proxyPoolId': None, 'maintenanceModeState': proxy['maintenance'],
+                         'cpuUsagePercent': 23.5 if online else None, 'memoryUsagePercent': 41.0 if online else None,
+                         'version': PRODUCT_BUILDS[8], 'serviceAccount': None})
+        body['_links'] = {'self': {'href': '/%s/Proxies/%s' % (version, proxy['id'])}}
+        return body
+
+    def health_json(self):
+        return {'status': 'Unhealthy', 'entries': {
+            'Nats': {'status': 'Healthy', 'description': None},
+            'PostgreSql': {'status': 'Unhealthy',
+                           'description': 'The configuration database answers in 12 s: check its disk and load.'}}}
+
+
 class PageCache:
     """Serialised pages of finished sessions, so that the benchmark measures clients, not the emulator."""
 
@@ -457,10 +702,11 @@ class PageCache:
 
 class Emulator:
     def __init__(self, product=8, seed=365, large_session_items=0, token_lifetime=3600, username=DEFAULT_USERNAME,
-                 password=DEFAULT_PASSWORD, faults=None, jobs=0, organizations=0):
+                 password=DEFAULT_PASSWORD, faults=None, jobs=0, organizations=0, users=40, license='over'):
         self.product = product
         self.versions = PRODUCT_VERSIONS[product]
         self.world = World(seed, large_session_items, jobs=jobs, organizations=organizations)
+        self.estate = Estate(self.world, users, license, seed)
         self.token_lifetime = token_lifetime
         self.username = username
         self.password = password
@@ -656,6 +902,9 @@ class Handler(BaseHTTPRequestHandler):
         rest = [segment.lower() for segment in segments[1:]]
         if rest[:1] == ['token']:
             return self.token(method, version, rest[1:], body)
+        if rest == ['health'] and version == 'v8' and method == 'GET':
+            # The v8 document marks /Health anonymous (x-anonymous): it answers without a token.
+            return self.send_body(200, emulator.estate.health_json())
         if emulator.faults['delay_seconds']:
             time.sleep(emulator.faults['delay_seconds'])
         if emulator.take_fault('html_errors'):
@@ -765,6 +1014,10 @@ class Handler(BaseHTTPRequestHandler):
             if version == 'v8':
                 return self.send_page(version, organizations, query, '/v8/Organizations')
             return self.send_body(200, organizations)
+        if version != 'v5':
+            answered = self.estate_get(version, original, rest, query)
+            if answered is not NotImplemented:
+                return answered
         if len(rest) == 2 and rest[0] == 'jobs':
             job = next((job for job in world.jobs if job['id'] == rest[1]), None)
             return self.send_body(200, world.job_json(job, version)) if job else self.not_found(version, 'Job')
@@ -792,6 +1045,57 @@ class Handler(BaseHTTPRequestHandler):
                     return self.not_found(version, 'Log item %s' % original[3])
                 return self.send_body(200, session.item(index, version))
         return self.send_body(404, {'message': 'No HTTP resource was found that matches the request URI.'})
+
+    def estate_get(self, version, original, rest, query):
+        """Licence, users, repositories, proxies (v6 to v8); NotImplemented for other paths."""
+        estate = self.emulator.estate
+        if rest == ['license']:
+            return self.send_body(200, estate.license_json(version))
+        if rest == ['backuprepositories']:
+            repositories = [estate.repository_json(repository, version) for repository in estate.repositories]
+            if version == 'v8':
+                return self.send_page(version, repositories, query, '/v8/BackupRepositories')
+            return self.send_body(200, repositories)
+        if rest == ['proxies']:
+            proxies = [estate.proxy_json(proxy, version) for proxy in estate.proxies]
+            if version == 'v8':
+                return self.send_page(version, proxies, query, '/v8/Proxies')
+            return self.send_body(200, proxies)
+        if rest == ['licensedusers'] or (rest == ['protectedusers'] and version == 'v8'):
+            org_id = query.get('organizationId') or (query.get('backedUpOrganizationId') if version == 'v8' else None)
+            bounds = estate.user_range(org_id)
+            low, high = bounds or (0, 0)
+            if rest == ['licensedusers']:
+                make = lambda index: estate.licensed_user(index, version)  # noqa: E731
+            else:
+                make = estate.protected_user
+            return self.send_generated_page(version, high - low, lambda at: make(low + at), query,
+                                            '/%s/%s' % (version, original[0]))
+        if len(rest) == 3 and rest[0] == 'organizations' and rest[2] in ('users', 'usedrepositories',
+                                                                         'licensinginformation'):
+            number = estate.org_index.get(rest[1])
+            if number is None:
+                return self.not_found(version, 'Organization %s' % original[1])
+            base = '/%s/Organizations/%s/%s' % (version, original[1], original[2])
+            if rest[2] == 'licensinginformation':
+                return self.send_body(200, estate.licensing_information(number))
+            if rest[2] == 'usedrepositories':
+                return self.send_page(version, estate.used_repositories(number, version), query, base)
+            total = estate.counts[number] + estate.unlicensed[number]
+            return self.send_generated_page(version, total, lambda at: estate.organization_user(number, at, version),
+                                            query, base)
+        return NotImplemented
+
+    def send_generated_page(self, version, total, make, query, base):
+        """A page of a collection of total items made one by one by make(index): only the page is built."""
+        window = self.page_window(query, total)
+        if window is None:
+            return self.send_error_body(400, 'offset and limit must be integers.', version,
+                                        'ParameterValidationFailure')
+        offset, limit, end = window
+        results = [make(index) for index in range(offset, end)]
+        return self.send_body(200, {'offset': offset, 'limit': limit, 'results': results,
+                                    '_links': self.page_links(version, base, offset, limit, len(results), total)})
 
     def change_feed(self, version, query):
         """v8 Events (ids and statuses, long poll) or v7 JobSessions/Changes (whole sessions, no wait)."""
@@ -1244,6 +1548,11 @@ def build_parser():
                         help='total number of jobs; generated ones are added to the seven seeded jobs')
     parser.add_argument('--organizations', type=int, default=0,
                         help='total number of organizations; generated ones are added to the four seeded ones')
+    parser.add_argument('--users', type=int, default=40,
+                        help='licensed users, spread over the organizations and made page by page (default '
+                             '%(default)s; every licence state and problem shows from 20)')
+    parser.add_argument('--license', choices=LICENSE_MODES, default='over',
+                        help='the licence: over its limit (default), expiring within 12 days, expired, or ok')
     parser.add_argument('--token-lifetime', type=int, default=3600, help='access-token lifetime in seconds')
     parser.add_argument('--username', default=DEFAULT_USERNAME)
     parser.add_argument('--password', default=DEFAULT_PASSWORD)
@@ -1257,14 +1566,18 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.users < 0:
+        parser.error('--users is a number of users, 0 or more')
     faults = dict(args.fault)
     if args.no_rate_limit:
         faults['token_rate_limit'] = False
     state_dir = args.state_dir or tempfile.mkdtemp(prefix='vb365-emulator-')
     os.makedirs(state_dir, exist_ok=True)
     emulator = Emulator(args.product, args.seed, args.large_session_items, args.token_lifetime, args.username,
-                        args.password, faults, jobs=args.jobs, organizations=args.organizations)
+                        args.password, faults, jobs=args.jobs, organizations=args.organizations,
+                        users=args.users, license=args.license)
     context = None
     ca_path = None
     if not args.http:
@@ -1286,6 +1599,11 @@ def main(argv=None):
                       'will_be_retried': session.will_be_retried, 'creation_time': fmt_time(session.start)}
                      for session in world.sessions],
         'large_session_id': world.large.id if world.large else None,
+        'users': args.users, 'license': args.license,
+        'organizations': [{'id': org['id'], 'name': org['name'], 'licensed_users': count,
+                           'unlicensed_users': unlicensed}
+                          for org, count, unlicensed in zip(world.organizations, emulator.estate.counts,
+                                                            emulator.estate.unlicensed)],
     }
     state_file = os.path.join(state_dir, 'emulator.json')
     with open(state_file + '.tmp', 'w') as handle:
