@@ -472,6 +472,75 @@ def verdict(ok):
     return 'met' if ok else 'MISSED'
 
 
+PROTECTION_CONTENDERS = ('Q', 'E', 'R')
+
+
+def api_requests(info):
+    """The emulator's request counters of the REST API (its own _emulator routes and the total left out)."""
+    return dict((name, count) for name, count in vb365_emulator.admin(info, 'state')['counters'].items()
+                if name != 'requests' and '_emulator' not in name)
+
+
+def counter_delta(before, after):
+    return dict((name, after[name] - before.get(name, 0)) for name in after if after[name] != before.get(name, 0))
+
+
+def protection_figures(product, users, rounds, work):
+    """Q, protection_info in a playbook, against E (Ansible's start-up) and R (a requests loop on the same pages)."""
+    version = 'v%d' % product
+    name = 'protection-%d' % product
+    with vb365_emulator.Fleet(os.path.join(work, name), [['--product', str(product), '--no-rate-limit',
+                                                          '--users', str(users)]],
+                              stdout=subprocess.DEVNULL) as fleet:
+        info = fleet.infos[0]
+        state_file = os.path.join(work, name, 'emulator-00', 'emulator.json')
+        base = {'emu': info, 'expected': users, 'api_version': version,
+                'ansible_python_interpreter': interpreter_wrapper(work)}
+        planned = {'Q': playbook('Q%d' % product, 'protection', base, work),
+                   'E': playbook('E%d' % product, 'startup', base, work),
+                   'R': [sys.executable, os.path.join(HERE, 'protection_loop.py'), state_file, version, str(users)]}
+        rss_file = os.path.join(work, 'rss-%s.txt' % name)
+        # The warm-up run of each also gives the requests it sends: Q and R must read the same pages.
+        sent = {}
+        for contender in PROTECTION_CONTENDERS:
+            before = api_requests(info)
+            run_command(planned[contender], rss_file)
+            sent[contender] = counter_delta(before, api_requests(info))
+        if sent['Q'] != sent['R']:
+            sys.exit('protection_info and the requests loop sent different requests on VB365 %d:\n%s\n%s' % (
+                product, json.dumps(sent['Q'], sort_keys=True), json.dumps(sent['R'], sort_keys=True)))
+        times = dict((contender, []) for contender in PROTECTION_CONTENDERS)
+        rss = []
+        for round_number in range(rounds):
+            shift = round_number % len(PROTECTION_CONTENDERS)
+            for contender in PROTECTION_CONTENDERS[shift:] + PROTECTION_CONTENDERS[:shift]:
+                elapsed, _controller, module = run_command(planned[contender], rss_file)
+                times[contender].append(elapsed)
+                if contender == 'Q' and module is not None:
+                    rss.append(module)
+            print('VB365 %d, round %d/%d: %s' % (product, round_number + 1, rounds, '  '.join(
+                '%s %.2fs' % (contender, times[contender][-1]) for contender in PROTECTION_CONTENDERS)), flush=True)
+    figures = dict((contender, statistics.median(times[contender])) for contender in PROTECTION_CONTENDERS)
+    figures.update({'rss_mb': max(rss) if rss else None, 'requests': sum(sent['Q'].values()),
+                    'pages': dict((route, count) for route, count in sent['Q'].items() if route.startswith('GET'))})
+    return figures
+
+
+def protection_table(products, users, rounds, work):
+    print('\nprotection_info on %d licensed users (%d rounds each) ...' % (users, rounds), flush=True)
+    rows = [(product, protection_figures(product, users, rounds, work)) for product in products]
+    print('\n| VB365 | requests (pages) | Q median s | E median s | R median s | Q / (E + R) | goal <= 1.5 | '
+          'module peak RSS MB | goal < 150 MB |')
+    print('|---|---|---:|---:|---:|---:|---|---:|---|')
+    for product, row in rows:
+        ratio = row['Q'] / (row['E'] + row['R'])
+        pages = ', '.join('%d %s' % (count, route.split(' ', 1)[1]) for route, count in sorted(row['pages'].items()))
+        rss = '%.0f' % row['rss_mb'] if row['rss_mb'] else '-'
+        print('| %d | %d (%s) | %.2f | %.2f | %.2f | %.2f | %s | %s | %s |' % (
+            product, row['requests'], pages, row['Q'], row['E'], row['R'], ratio, verdict(ratio <= 1.5), rss,
+            verdict(row['rss_mb'] is not None and row['rss_mb'] < 150)))
+
+
 def many_figures(sources, v7_sources, work):
     """The many-sources table: latency per source count, logins, threads and sockets; idle use of the most."""
     counts = {8: [int(count) for count in sources.split(',') if count.strip()],
@@ -510,6 +579,14 @@ def main():
     parser.add_argument('--sources', default='1,12,50',
                         help='source counts of the many-sources run on VB365 8 (default %(default)s); the largest '
                              'also gets the idle CPU and memory')
+    parser.add_argument('--skip-protection', action='store_true',
+                        help='skip the protection_info figure (100,000 users on VB365 8 and 7)')
+    parser.add_argument('--protection-users', type=int, default=100000,
+                        help='licensed users of the protection figure (default %(default)s)')
+    parser.add_argument('--protection-rounds', type=int, default=3,
+                        help='measured rounds of the protection figure (default %(default)s)')
+    parser.add_argument('--protection-products', default='8,7',
+                        help='VB365 releases of the protection figure (default %(default)s)')
     parser.add_argument('--v7-sources', default='12,50',
                         help='source counts of that run on VB365 7 (default %(default)s)')
     args = parser.parse_args()
@@ -519,9 +596,11 @@ def main():
         args.items, args.rounds, sys.version.split()[0],
         subprocess.run(['ansible', '--version'], stdout=subprocess.PIPE, universal_newlines=True,
                        check=False).stdout.splitlines()[0]), flush=True)
-    figures = measure(args.items, args.rounds, contenders, work)
-    print('\n| contender | median s | min s | emulator CPU s | module peak RSS MB | controller peak RSS MB |')
-    print('|---|---:|---:|---:|---:|---:|')
+    # --contenders '' skips the session figures (for a run of the others only).
+    figures = measure(args.items, args.rounds, contenders, work) if contenders else {}
+    if contenders:
+        print('\n| contender | median s | min s | emulator CPU s | module peak RSS MB | controller peak RSS MB |')
+        print('|---|---:|---:|---:|---:|---:|')
     for name in contenders:
         row = figures[name]
         rss = '%.0f' % row['rss_mb'] if row['rss_mb'] else '-'
@@ -569,6 +648,9 @@ def main():
                     row['idle_per_minute']))
     if not args.skip_many_sources:
         many_figures(args.sources, args.v7_sources, work)
+    if not args.skip_protection:
+        protection_table([int(product) for product in args.protection_products.split(',') if product.strip()],
+                         args.protection_users, args.protection_rounds, work)
     poll = polling(args.items, work)
     print('\n| incremental poll (newest 100 of %d) | LogItems requests | returned | all newer than since_usn |'
           % args.items)
