@@ -27,6 +27,11 @@ the latency from a session's end in the emulator to the rulebook's action on VB3
 the requests per minute the source sends while nothing happens. Then 1, 12 and 50 sources in one
 ansible-rulebook, one emulated server each, on VB365 8 (and 12 and 50 on VB365 7): the latency per source
 count, the logins per source, the threads and sockets of the rulebook, and the idle CPU and RSS of the most.
+
+Then protection_info on 100,000 licensed users (--protection-users), VB365 8 (also 100,000 organization and
+protected users) and 7 (licensed users only): Q, the module in a playbook, against E plus R, a bare requests
+loop on the same pages (protection_loop.py; the emulator's counters must show the same requests for both),
+and the module's peak RSS. --skip-protection skips it; --contenders '' skips the session figures above.
 """
 
 from __future__ import annotations
