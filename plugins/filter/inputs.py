@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.vb365.backup.plugins.filter.report import VERDICT_ORDER
+
 
 UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 API_VERSIONS = ('auto', 'v5', 'v6', 'v7', 'v8')
@@ -217,6 +219,89 @@ def stale_overviews(paths, keep):
     return stale
 
 
+HEALTH_KEYS = ('verdict', 'reasons', 'license', 'repositories', 'proxies', 'health', 'organizations')
+PROBLEM_WORDS = (('Exceeded', 'beyond the licence'), ('Unprotected', 'in no backup job'),
+                 ('NotBackedUp', 'never backed up'), ('Stale', 'not backed up lately'))
+
+
+def _worst(verdicts):
+    known = [verdict for verdict in verdicts if verdict in VERDICT_ORDER]
+    return min(known, key=VERDICT_ORDER.index) if known else 'Success'
+
+
+def _read_failure(result):
+    """The message of a module result that failed (registered with failed_when false), else None."""
+    if not isinstance(result, dict) or result.get('skipped'):
+        return None
+    if result.get('verdict') is None:
+        return str(result.get('msg') or 'no answer').strip()
+    return None
+
+
+def with_health(server_result, server_info=None, protection=None, limit=50):
+    """The server result with ``health`` and ``protection`` added, and the server's ``verdict`` and ``reasons``.
+
+    ``health_verdict`` is the worst of the server's health and its users' protection; ``verdict`` is the
+    worst of that and of its jobs (``Error`` for a server that could not be checked). A health read that
+    failed is a reason with the verdict ``Unknown``; problem users are capped at ``limit`` (the number left
+    out is kept), their counts are complete.
+    """
+    result = dict(server_result or {})
+    reasons, health_verdicts = [], []
+    health = protection_out = None
+    failure = _read_failure(server_info)
+    if failure:
+        health = {'verdict': 'Unknown', 'reasons': ['Server health could not be read: %s' % failure]}
+    elif isinstance(server_info, dict) and not server_info.get('skipped'):
+        health = dict((key, server_info.get(key)) for key in HEALTH_KEYS)
+    failure = _read_failure(protection)
+    if failure:
+        protection_out = {'verdict': 'Unknown', 'summary': None, 'problems': [], 'problems_left_out': 0,
+                          'reasons': ['User protection could not be read: %s' % failure]}
+    elif isinstance(protection, dict) and not protection.get('skipped'):
+        problems = list(protection.get('problems') or [])
+        counts = dict((word, 0) for word, _text in PROBLEM_WORDS)
+        for problem in problems:
+            if problem.get('problem') in counts:
+                counts[problem['problem']] += 1
+        said = ['%d %s' % (counts[word], text) for word, text in PROBLEM_WORDS if counts[word]]
+        licensed = (protection.get('summary') or {}).get('licensed_users')
+        protection_out = {'verdict': protection.get('verdict'), 'summary': protection.get('summary'),
+                          'problems': problems[:int(limit)], 'problems_left_out': max(len(problems) - int(limit), 0),
+                          'reasons': ['Users: %s (of %s licensed)' % (', '.join(said), licensed)] if said else []}
+    for part in (health, protection_out):
+        if part:
+            health_verdicts.append(part.get('verdict'))
+            reasons.extend(part.get('reasons') or [])
+    job_verdicts = [job.get('verdict') for job in result.get('jobs') or []]
+    result['health'] = health
+    result['protection'] = protection_out
+    result['health_verdict'] = _worst(health_verdicts) if health_verdicts else None
+    result['verdict'] = 'Error' if result.get('error') else _worst(job_verdicts + health_verdicts)
+    result['reasons'] = reasons
+    return result
+
+
+def host_failure(server_result, fail_on, report_dir=''):
+    """Why a host fails at the end of a fleet run: not checked, jobs or a server verdict in ``fail_on``; '' when it does not."""
+    server_result = server_result or {}
+    host = server_result.get('host')
+    if server_result.get('error'):
+        return '%s (%s) could not be checked: %s' % (host, server_result.get('server'), server_result['error'])
+    fail_on = list(fail_on or [])
+    parts = []
+    failing = failing_jobs(server_result.get('jobs'), fail_on)
+    if failing:
+        parts.append('%d job(s) on %s have %s: %s.' % (len(failing), host, ' or '.join(fail_on), '; '.join(
+            '%s (%s)' % (job.get('job_name'), job.get('verdict')) for job in failing)))
+    health_verdict = server_result.get('health_verdict')
+    if health_verdict in fail_on:
+        parts.append('Server %s is %s: %s.' % (host, health_verdict, '; '.join(str(reason).rstrip('.') for reason in server_result.get('reasons') or [])))
+    if parts and report_dir:
+        parts.append('The reports are in %s.' % report_dir)
+    return ' '.join(parts)
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -228,4 +313,6 @@ class FilterModule:
             'jobs_needing_attention': jobs_needing_attention,
             'session_failure': session_failure,
             'stale_overviews': stale_overviews,
+            'with_health': with_health,
+            'host_failure': host_failure,
         }

@@ -198,6 +198,21 @@ def fleet_csv(servers, now=None):
     return output.getvalue()
 
 
+PROTECTION_CSV_COLUMNS = ('organization', 'name', 'id', 'problem', 'license_state', 'is_backed_up', 'last_backup')
+
+
+def protection_csv(problems, host=None):
+    """Every problem user of protection_info as CSV (quoted, formula-safe), with the host in front when given."""
+    output = io.StringIO()
+    writer = csv_writer(output)
+    columns = (('host',) if host is not None else ()) + PROTECTION_CSV_COLUMNS
+    writer.writerow(columns)
+    for problem in problems or []:
+        row = dict(problem, host=host)
+        writer.writerow([spreadsheet_cell(row.get(column)) for column in columns])
+    return output.getvalue()
+
+
 def _row(values):
     return [values.get(column) for column in FLEET_CSV_COLUMNS]
 
@@ -215,6 +230,7 @@ class FilterModule:
             'group_problems': group_problems,
             'session_command': session_command,
             'fleet_csv': fleet_csv,
+            'protection_csv': protection_csv,
             # The event source's rule, for what the role hands on as AWX artifacts (extra vars next).
             'inert': inert,
         }

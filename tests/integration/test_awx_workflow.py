@@ -116,3 +116,7 @@ def test_the_fleet_consumer_names_each_failed_job_with_its_server(fresh, tmp_pat
     assert not marker.exists(), 'a server text was templated in the next workflow node'
     line = next(line for line in result.stdout.splitlines() if '"msg": "Failed or missed:' in line)
     assert 'Fabrikam - All users on vb365-emea (Error)' in line and 'not checked: vb365-down"' in line
+    assert artifacts['vb365_servers']['vb365-emea']['health_verdict'] == 'Error'
+    result = next_node(tmp_path, '- name: Act on the servers whose health needs it', artifacts)
+    assert not marker.exists()
+    assert re.search(r'"msg": "vb365-emea is Error: .*Licence: \d+ of \d+ units used', result.stdout), result.stdout[-2000:]

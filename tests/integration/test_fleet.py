@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -80,6 +81,15 @@ def test_fleet_report_on_three_versions_and_two_broken_servers(servers, tmp_path
                             'Müller & Söhne – Exchange Online': 'Error', 'Northwind - Archive': 'Missed'}
         retried = [job for job in server['jobs'] if job['will_retry']]
         assert [job['job_name'] for job in retried] == (['Müller & Söhne – Exchange Online'] if version != 'v6' else [])
+        # The server's health and its users, on every version; the v8 /Health only on v8.
+        assert server['health_verdict'] == 'Error' and server['verdict'] == 'Error'
+        assert any(reason.startswith('Licence: ') for reason in server['reasons'])
+        assert (server['health']['health'] is None) == (version != 'v8')
+        with open(str(reports / ('%s-protection.csv' % host)), newline='', encoding='utf-8') as handle:
+            users = list(csv.DictReader(handle))
+        protection = server['protection']
+        assert len(users) == len(protection['problems']) + protection['problems_left_out'] > 0
+        assert ('Unprotected' in {user['problem'] for user in users}) == (version == 'v8')
         for job in server['jobs']:
             assert set(job) >= {'job_name', 'job_id', 'organization', 'verdict', 'session', 'summary', 'attention'}
             assert job['summary']['total'] == sum(job['summary']['by_status'].values())
@@ -109,6 +119,7 @@ def test_fleet_report_on_three_versions_and_two_broken_servers(servers, tmp_path
     assert result.stdout.count('Could not reach https://127.0.0.1:9') == \
         result.stdout.count('vb365-down (https://127.0.0.1:9) could not be checked') <= 2
     assert 'job(s) on vb365-eight have Error: Fabrikam - All users (Error)' in result.stdout
+    assert re.search(r'Server vb365-six is Error: Licence: \d+ of \d+ units used', result.stdout)
     assert 'Not-The-Passw0rd' not in result.stdout
 
 
@@ -178,6 +189,7 @@ def test_each_run_keeps_a_dated_overview_and_only_the_newest(fresh, tmp_path):
     dated = sorted(path.name for path in reports.glob('vb365-overview-2*Z.*'))
     new = [name for name in dated if not name.startswith(('vb365-overview-2019', 'vb365-overview-2020'))]
     assert len(new) == 2 and {name.rsplit('.', 1)[1] for name in new} == {'json', 'md'}
+    assert len({name.rsplit('.', 1)[0] for name in new}) == 1, 'one time names every format of a run'
     for name in new:
         assert (reports / name).read_bytes() == (reports / ('vb365-overview.' + name.rsplit('.', 1)[1])).read_bytes()
     # Two of each format remain: this run's and the newest older one; other names are never touched.

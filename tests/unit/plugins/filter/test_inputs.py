@@ -111,3 +111,43 @@ def test_stale_overviews_keeps_the_newest_of_each_format_and_touches_nothing_els
     assert inputs.stale_overviews(dated, 5) == []
     with pytest.raises(TypeError, match='0 or more'):
         inputs.stale_overviews(dated, -1)
+
+
+SERVER = {'host': 'vb365-emea', 'server': 'https://vb365.example', 'api_version': 'v8', 'error': None,
+          'jobs': [{'job_name': 'Mail', 'verdict': 'Success', 'summary': {'by_status': {'Warning': 0}}}]}
+SERVER_INFO = {'verdict': 'Warning', 'reasons': ['Repository Zürich JET is 90% full (60 GB free).'],
+               'license': {'verdict': 'Success'}, 'repositories': [], 'proxies': [], 'health': None,
+               'organizations': [], 'api_version': 'v8', 'changed': False}
+PROTECTION = {'verdict': 'Error', 'summary': {'licensed_users': 40},
+              'problems': [{'name': 'u%d' % index, 'problem': problem} for index, problem in
+                           enumerate(['Exceeded', 'Exceeded', 'Unprotected', 'Stale'])]}
+
+
+def test_with_health_takes_the_worst_of_jobs_health_and_users_and_caps_the_problem_users():
+    result = inputs.with_health(SERVER, SERVER_INFO, PROTECTION, 3)
+    assert result['health_verdict'] == 'Error' and result['verdict'] == 'Error'
+    assert result['reasons'] == ['Repository Zürich JET is 90% full (60 GB free).',
+                                 'Users: 2 beyond the licence, 1 in no backup job, 1 not backed up lately (of 40 licensed)']
+    assert len(result['protection']['problems']) == 3 and result['protection']['problems_left_out'] == 1
+    assert result['health']['license'] == {'verdict': 'Success'} and 'changed' not in result['health']
+    assert SERVER.get('verdict') is None, 'the given result is not changed'
+
+
+def test_with_health_without_reads_keeps_the_job_verdicts_and_a_failed_read_is_a_reason():
+    assert inputs.with_health(SERVER)['verdict'] == 'Success'
+    assert inputs.with_health(SERVER, {'skipped': True}, {'skipped': True})['health_verdict'] is None
+    failed = inputs.with_health(SERVER, {'failed': True, 'msg': 'HTTP 403 on GET /v8/License'}, None)
+    assert failed['health_verdict'] == 'Unknown' and failed['verdict'] == 'Unknown'
+    assert failed['reasons'] == ['Server health could not be read: HTTP 403 on GET /v8/License']
+    assert inputs.with_health(dict(SERVER, error='down', jobs=[]))['verdict'] == 'Error'
+
+
+def test_host_failure_names_jobs_and_the_server_verdict_in_fail_on():
+    checked = inputs.with_health(SERVER, SERVER_INFO, None)
+    assert inputs.host_failure(checked, ['Error']) == ''
+    assert inputs.host_failure(checked, ['Warning'], '/r') == (
+        'Server vb365-emea is Warning: Repository Zürich JET is 90% full (60 GB free). The reports are in /r.')
+    failing = dict(checked, jobs=[{'job_name': 'Mail', 'verdict': 'Error'}])
+    assert inputs.host_failure(failing, ['Error']).startswith('1 job(s) on vb365-emea have Error: Mail (Error).')
+    assert inputs.host_failure(dict(SERVER, error='refused'), []) == (
+        'vb365-emea (https://vb365.example) could not be checked: refused')

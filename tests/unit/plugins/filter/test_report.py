@@ -28,7 +28,7 @@ def read_csv(text):
 def test_every_filter_is_registered():
     assert sorted(FilterModule().filters()) == sorted([
         'report_safe', 'md_escape', 'report_time', 'worst_first', 'job_reason', 'group_problems',
-        'session_command', 'fleet_csv', 'inert'])
+        'session_command', 'fleet_csv', 'inert', 'protection_csv'])
 
 
 @pytest.mark.parametrize('text, shown', [
@@ -239,3 +239,13 @@ def test_session_json_keeps_the_exact_text_even_a_lone_surrogate(tmp_path):
     assert [item['message'] for item in document['log_items']] == messages
     assert document['job_session']['job_name'] == 'Job \ud800'
     assert 'Zürich'.encode('utf-8') in raw
+
+
+def test_protection_csv_lists_every_problem_user_formula_safe():
+    from ansible_collections.vb365.backup.plugins.filter.report import protection_csv
+    text = protection_csv([{'name': '=cmd|calc', 'organization': 'Contoso', 'problem': 'Stale', 'is_backed_up': True,
+                            'last_backup': None, 'id': 'x', 'license_state': 'Licensed'}], 'emea')
+    lines = text.splitlines()
+    assert lines[0] == '"host","organization","name","id","problem","license_state","is_backed_up","last_backup"'
+    assert lines[1] == '"emea","Contoso","\'=cmd|calc","x","Stale","Licensed","true",""'
+    assert protection_csv([]).splitlines() == [lines[0][len('"host",'):]]
