@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime
+import functools
 import json
 import os
 import random
@@ -1066,7 +1067,7 @@ class Handler(BaseHTTPRequestHandler):
             bounds = estate.user_range(org_id)
             low, high = bounds or (0, 0)
             if rest == ['licensedusers']:
-                make = lambda index: estate.licensed_user(index, version)  # noqa: E731
+                make = functools.partial(estate.licensed_user, version=version)
             else:
                 make = estate.protected_user
             return self.send_generated_page(version, high - low, lambda at: make(low + at), query,
