@@ -292,12 +292,18 @@ def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False)
     """Each job before and after the retry, inert for Jinja; ``outcome`` and ``failed_again`` say how it went.
 
     ``outcomes`` are the job module's results (from async_status, or from the check-mode run), each with
-    ``item`` the candidate it started; a job the module failed on, that timed out, or that ended with a
+    ``item`` the candidate it started (or the started task's result, whose ``item`` is); a job the module failed on, that timed out, or that ended with a
     verdict in ``verdicts`` again, failed again.
     """
     verdicts = list(verdicts or [])
-    by_id = dict((str((outcome.get('item') or {}).get('id')), outcome) for outcome in outcomes or []
-                 if isinstance(outcome, dict))
+    by_id = {}
+    for outcome in outcomes or []:
+        started = outcome.get('item') if isinstance(outcome, dict) else None
+        # async_status loops over the started tasks' results, whose own item is the candidate.
+        if isinstance(started, dict) and 'ansible_job_id' in started:
+            started = started.get('item')
+        if isinstance(started, dict):
+            by_id[str(started.get('id'))] = outcome
     chosen = set(str(job.get('id')) for job in candidates or [])
     results = []
     for job in job_results or []:

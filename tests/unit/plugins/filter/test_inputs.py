@@ -165,7 +165,7 @@ def test_retry_results_before_and_after():
         {'item': JOBS[0], 'finished': 1, 'verdict': 'Success', 'session': {'id': 's1', 'status': 'Success'},
          'summary': {'total': 3}, 'msg': 'Started.'},
         {'item': JOBS[1], 'finished': 1, 'failed': False, 'msg': 'Could not start: refused.'},
-        {'item': JOBS[5], 'finished': 0},
+        {'item': {'ansible_job_id': 'j1', 'item': JOBS[5]}, 'finished': 0},
     ]
     results = inputs.retry_results(JOBS, candidates, outcomes, ['Error', 'Missed', 'Warning'])
     by_id = dict((entry['job_id'], entry) for entry in results)
