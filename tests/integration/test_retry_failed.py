@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -172,3 +173,22 @@ def test_bad_input_fails_before_any_request(fleet, tmp_path, extra, message):
         assert 'fatal: [%s]' % host in result.stdout
     assert message in result.stdout
     assert [requests(info) for info in fleet.values()] == [{}, {}, {}]
+
+
+def test_server_text_stays_data_in_the_output_reports_and_facts(fleet, tmp_path):
+    marker = tmp_path / 'templated'
+    faults(fleet, hostile_text=str(marker), job_run_seconds=1, job_run_status='Failed')
+    result = run_retry(fleet, tmp_path)
+    assert result.returncode == 2, result.stdout[-6000:]
+    assert not marker.exists(), 'a server text was templated'
+    assert starts(fleet) == dict((host, len(EXPECTED[host])) for host in HOSTS)
+    for host in HOSTS:
+        jobs = report(tmp_path, host)['jobs']
+        assert sorted(outcome for outcome in outcomes(jobs).values() if outcome != 'left to the server') == [
+            'failed again'] * len(EXPECTED[host])
+        markdown = (tmp_path / 'reports' / ('%s-retry.md' % host)).read_text()
+        table = [line for line in markdown.splitlines() if line.startswith('| ')]
+        # One header and one row per job: no server text broke a row or started a heading or HTML.
+        assert len(table) == len(jobs) + 1
+        assert all(line.count(' | ') == 6 for line in table), table
+        assert '\\<script\\>' in markdown and not re.search(r'(?<!\\)<script', markdown)
