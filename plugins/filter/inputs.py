@@ -292,8 +292,8 @@ def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False)
     """Each job before and after the retry, inert for Jinja; ``outcome`` and ``failed_again`` say how it went.
 
     ``outcomes`` are the job module's results (from async_status, or from the check-mode run), each with
-    ``item`` the candidate it started (or the started task's result, whose ``item`` is); a job the module failed on, that timed out, or that ended with a
-    verdict in ``verdicts`` again, failed again.
+    ``item`` the candidate it started (or the started task's result, whose ``item`` is); a job the module
+    failed on, that timed out, or that ended with a verdict in ``verdicts`` again, failed again.
     """
     verdicts = list(verdicts or [])
     by_id = {}
