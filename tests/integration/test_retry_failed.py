@@ -79,7 +79,7 @@ def run_retry(fleet, tmp_path, extra_vars=None, extra_args=(), playbook='vb365.b
     extra.update(extra_vars or {})
     env = dict((key, value) for key, value in os.environ.items() if not key.startswith('VB365_'))
     env.update({'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_RETRY_FILES_ENABLED': '0', 'VB365_RETRIES': '0',
-                'ANSIBLE_LOCALHOST_WARNING': '0'})
+                'ANSIBLE_LOCALHOST_WARNING': '0', 'ANSIBLE_ASYNC_DIR': str(tmp_path / 'async')})
     command = ['ansible-playbook', '-i', str(inventory), playbook, '-f', '3', '-e', json.dumps(extra)] + list(extra_args)
     return subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env,
                           timeout=600, check=False)
@@ -114,6 +114,7 @@ def test_retry_starts_only_the_failed_and_missed_jobs_once_and_reports_before_an
         assert '| Fabrikam - All users | ' in markdown and '| Error | Success | retried |' in markdown
         assert 'Müller \\& Söhne' not in markdown  # & is escaped only where it starts an entity
     assert 'retried: Fabrikam - All users' in result.stdout
+    assert not os.listdir(str(tmp_path / 'async')), 'the finished retries left their job files'
 
 
 def test_a_job_that_fails_again_fails_the_host_after_the_report_and_sets_the_facts(fleet, tmp_path):
