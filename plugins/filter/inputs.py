@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.vb365.backup.plugins.filter.report import VERDICT_ORDER
+from ansible_collections.vb365.backup.plugins.module_utils.session_feed import inert
 
 
 UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
@@ -34,6 +35,8 @@ UNREACHABLE_KINDS = ('connection', 'timeout', 'tls')
 UNSAFE_FILE_CHARACTERS = re.compile(r'[^A-Za-z0-9._-]')
 # A dated copy of the overview, as overview.yml names it: vb365-overview-<UTC time>.<extension>.
 DATED_OVERVIEW = re.compile(r'\Avb365-overview-\d{8}T\d{6}Z\.(json|md|html|csv)\Z')
+# The verdicts of a newest session that vb365.backup.retry_failed may act on (Success and Running never).
+RETRY_VERDICTS = ('Error', 'Missed', 'Warning', 'Stop', 'Unknown')
 
 
 def as_list(value):
@@ -300,6 +303,118 @@ def host_failure(server_result, fail_on, report_dir=''):
     if parts and report_dir:
         parts.append('The reports are in %s.' % report_dir)
     return ' '.join(parts)
+def retry_inputs(given):
+    """Check and normalise the inputs of vb365.backup.retry_failed; ``problem`` says what is wrong, or is empty."""
+    if not isinstance(given, dict):
+        raise TypeError('retry_inputs takes a dict of the playbook variables, not %s' % type(given).__name__)
+    problem = ''
+    verdicts_given = given.get('verdicts')
+    jobs_given = given.get('jobs')
+    timeout = given.get('wait_timeout')
+    poll = given.get('poll_seconds')
+    if not isinstance(verdicts_given, (list, tuple, str)):
+        problem = ('vb365_retry_verdicts must be a list of verdicts (or a comma-separated string), not %s.'
+                   % type(verdicts_given).__name__)
+        verdicts_given = []
+    if not isinstance(jobs_given, (list, tuple, str)) and jobs_given is not None:
+        problem = problem or ('vb365_jobs must be a list of job names or ids (or a comma-separated string), not %s.'
+                              % type(jobs_given).__name__)
+        jobs_given = []
+    words = as_list(verdicts_given)
+    verdicts = [STATUS_WORDS.get(_status_key(word)) for word in words]
+    unknown = [word for word, verdict in zip(words, verdicts) if verdict not in RETRY_VERDICTS]
+    jobs = as_list(jobs_given)
+
+    def whole_number(value):
+        if isinstance(value, bool):
+            return None
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            return None
+        return number if number > 0 else None
+
+    if problem:
+        pass
+    elif unknown:
+        problem = ('Unknown verdict(s) %s in vb365_retry_verdicts: use %s, in any case (Failed is accepted for Error).'
+                   % (', '.join(unknown), ', '.join(RETRY_VERDICTS)))
+    elif not verdicts:
+        problem = 'vb365_retry_verdicts is empty: give the verdicts to retry, such as Error and Missed.'
+    elif '' in jobs:
+        problem = 'vb365_jobs holds an empty name: give job names or ids, in a list or separated by commas.'
+    elif whole_number(timeout) is None:
+        problem = 'vb365_retry_wait_timeout must be a whole number of seconds above 0, not %s.' % (timeout,)
+    elif whole_number(poll) is None:
+        problem = 'vb365_retry_poll_seconds must be a whole number of seconds above 0, not %s.' % (poll,)
+    return {
+        'problem': problem,
+        'verdicts': [verdict for verdict in RETRY_VERDICTS if verdict in verdicts],
+        'jobs': jobs,
+        'job_ids': [job for job in jobs if UUID_PATTERN.match(job)],
+        'job_names': [job for job in jobs if job and not UUID_PATTERN.match(job)],
+        'wait_timeout': whole_number(timeout) or 0,
+        'poll_seconds': whole_number(poll) or 0,
+    }
+
+
+def retry_candidates(job_results, verdicts):
+    """The jobs to start again: enabled, newest session's verdict in ``verdicts``, and not retried by the server."""
+    verdicts = list(verdicts or [])
+    return [job for job in job_results or []
+            if job.get('enabled') and job.get('verdict') in verdicts and not job.get('will_retry')]
+
+
+def _session_view(session):
+    session = session or {}
+    return dict((key, session.get(key)) for key in ('id', 'status', 'creation_time', 'end_time', 'details'))
+
+
+def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False):
+    """Each job before and after the retry, inert for Jinja; ``outcome`` and ``failed_again`` say how it went.
+
+    ``outcomes`` are the job module's results (from async_status, or from the check-mode run), each with
+    ``item`` the candidate it started (or the started task's result, whose ``item`` is); a job the module
+    failed on, that timed out, or that ended with a verdict in ``verdicts`` again, failed again.
+    """
+    verdicts = list(verdicts or [])
+    by_id = {}
+    for outcome in outcomes or []:
+        started = outcome.get('item') if isinstance(outcome, dict) else None
+        # async_status loops over the started tasks' results, whose own item is the candidate.
+        if isinstance(started, dict) and 'ansible_job_id' in started:
+            started = started.get('item')
+        if isinstance(started, dict):
+            by_id[str(started.get('id'))] = outcome
+    chosen = set(str(job.get('id')) for job in candidates or [])
+    results = []
+    for job in job_results or []:
+        job_id = str(job.get('id'))
+        entry = {
+            'job_name': job.get('name'), 'job_id': job.get('id'), 'organization': job.get('organization'),
+            'enabled': job.get('enabled'), 'will_retry': job.get('will_retry'),
+            'before': {'verdict': job.get('verdict'), 'session': _session_view(job.get('session'))},
+            'after': None, 'outcome': 'not retried', 'failed_again': False, 'message': '',
+        }
+        if job_id in chosen:
+            outcome = by_id.get(job_id) or {}
+            entry['message'] = str(outcome.get('msg') or '')
+            if check_mode:
+                entry['outcome'] = 'would start'
+            elif not outcome.get('finished', 1) and not outcome.get('failed'):
+                entry.update(outcome='still running', failed_again=True,
+                             message='The retry did not end within vb365_retry_wait_timeout.')
+            else:
+                verdict = outcome.get('verdict')
+                entry['after'] = {'verdict': verdict, 'session': _session_view(outcome.get('session')),
+                                  'summary': outcome.get('summary')}
+                failed = bool(outcome.get('failed')) or verdict is None or verdict in verdicts
+                entry['outcome'] = 'failed again' if failed else 'retried'
+                entry['failed_again'] = failed
+        elif job.get('will_retry') and job.get('verdict') in verdicts:
+            entry['outcome'] = 'left to the server'
+        results.append(entry)
+    return inert(results)
 
 
 class FilterModule:
@@ -315,4 +430,7 @@ class FilterModule:
             'stale_overviews': stale_overviews,
             'with_health': with_health,
             'host_failure': host_failure,
+            'retry_inputs': retry_inputs,
+            'retry_candidates': retry_candidates,
+            'retry_results': retry_results,
         }

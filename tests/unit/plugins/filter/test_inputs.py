@@ -151,3 +151,75 @@ def test_host_failure_names_jobs_and_the_server_verdict_in_fail_on():
     assert inputs.host_failure(failing, ['Error']).startswith('1 job(s) on vb365-emea have Error: Mail (Error).')
     assert inputs.host_failure(dict(SERVER, error='refused'), []) == (
         'vb365-emea (https://vb365.example) could not be checked: refused')
+RETRY_BASE = {'verdicts': ['Error', 'Missed'], 'jobs': [], 'wait_timeout': 3600, 'poll_seconds': 5}
+
+
+def test_retry_inputs_read_as_people_type_them():
+    found = inputs.retry_inputs(dict(RETRY_BASE, verdicts='missed, FAILED',
+                                     jobs='Contoso - Mailboxes, 2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd',
+                                     wait_timeout='600'))
+    assert found['problem'] == ''
+    assert found['verdicts'] == ['Error', 'Missed']
+    assert found['job_names'] == ['Contoso - Mailboxes']
+    assert found['job_ids'] == ['2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd']
+    assert found['wait_timeout'] == 600
+
+
+@pytest.mark.parametrize('extra, message', [
+    ({'verdicts': ['Error', 'Borked']}, 'Unknown verdict(s) Borked'),
+    ({'verdicts': ['Success']}, 'Unknown verdict(s) Success'),
+    ({'verdicts': {'Error': 1}}, 'must be a list of verdicts'),
+    ({'verdicts': []}, 'vb365_retry_verdicts is empty'),
+    ({'jobs': 7}, 'vb365_jobs must be a list'),
+    ({'jobs': 'a,,b'}, 'empty name'),
+    ({'wait_timeout': 'soon'}, 'vb365_retry_wait_timeout must be a whole number'),
+    ({'wait_timeout': 0}, 'vb365_retry_wait_timeout must be a whole number'),
+    ({'poll_seconds': True}, 'vb365_retry_poll_seconds must be a whole number'),
+])
+def test_retry_inputs_bad_input_says_what_to_do(extra, message):
+    assert message in inputs.retry_inputs(dict(RETRY_BASE, **extra))['problem']
+
+
+JOBS = [
+    {'id': 'a', 'name': 'Failed', 'enabled': True, 'verdict': 'Error', 'will_retry': False},
+    {'id': 'b', 'name': 'Missed', 'enabled': True, 'verdict': 'Missed', 'will_retry': False},
+    {'id': 'c', 'name': 'Server retries', 'enabled': True, 'verdict': 'Error', 'will_retry': True},
+    {'id': 'd', 'name': 'Disabled', 'enabled': False, 'verdict': 'Error', 'will_retry': False},
+    {'id': 'e', 'name': 'Fine', 'enabled': True, 'verdict': 'Success', 'will_retry': False},
+    {'id': 'f', 'name': 'Warned {{ lookup("pipe", "id") }}', 'enabled': True, 'verdict': 'Warning',
+     'will_retry': False},
+]
+
+
+def test_retry_candidates_are_enabled_failed_jobs_the_server_leaves_alone():
+    assert [job['id'] for job in inputs.retry_candidates(JOBS, ['Error', 'Missed'])] == ['a', 'b']
+    assert [job['id'] for job in inputs.retry_candidates(JOBS, ['Warning'])] == ['f']
+    assert inputs.retry_candidates(None, ['Error']) == []
+
+
+def test_retry_results_before_and_after():
+    candidates = inputs.retry_candidates(JOBS, ['Error', 'Missed', 'Warning'])
+    outcomes = [
+        {'item': JOBS[0], 'finished': 1, 'verdict': 'Success', 'session': {'id': 's1', 'status': 'Success'},
+         'summary': {'total': 3}, 'msg': 'Started.'},
+        {'item': JOBS[1], 'finished': 1, 'failed': False, 'msg': 'Could not start: refused.'},
+        {'item': {'ansible_job_id': 'j1', 'item': JOBS[5]}, 'finished': 0},
+    ]
+    results = inputs.retry_results(JOBS, candidates, outcomes, ['Error', 'Missed', 'Warning'])
+    by_id = dict((entry['job_id'], entry) for entry in results)
+    assert by_id['a']['outcome'] == 'retried' and not by_id['a']['failed_again']
+    assert by_id['a']['before']['verdict'] == 'Error' and by_id['a']['after']['verdict'] == 'Success'
+    assert by_id['a']['after']['session']['id'] == 's1'
+    assert by_id['b']['outcome'] == 'failed again' and by_id['b']['message'] == 'Could not start: refused.'
+    assert by_id['c']['outcome'] == 'left to the server' and by_id['c']['after'] is None
+    assert by_id['d']['outcome'] == 'not retried'
+    assert by_id['f']['outcome'] == 'still running' and by_id['f']['failed_again']
+    assert '{{' not in by_id['f']['job_name']
+
+
+def test_retry_results_in_check_mode_would_start():
+    candidates = inputs.retry_candidates(JOBS, ['Error'])
+    results = inputs.retry_results(JOBS, candidates, [{'item': JOBS[0], 'msg': 'would start'}], ['Error'], True)
+    assert [(entry['job_id'], entry['outcome']) for entry in results if entry['outcome'] != 'not retried'] == [
+        ('a', 'would start'), ('c', 'left to the server')]
+    assert not any(entry['failed_again'] for entry in results)
