@@ -10,6 +10,7 @@ is documented in plugins/filter/<name>.yml.
 
 from __future__ import annotations
 
+import json
 import re
 
 from ansible_collections.vb365.backup.plugins.filter.report import VERDICT_ORDER
@@ -35,6 +36,9 @@ UNREACHABLE_KINDS = ('connection', 'timeout', 'tls')
 UNSAFE_FILE_CHARACTERS = re.compile(r'[^A-Za-z0-9._-]')
 # A dated copy of the overview, as overview.yml names it: vb365-overview-<UTC time>.<extension>.
 DATED_OVERVIEW = re.compile(r'\Avb365-overview-\d{8}T\d{6}Z\.(json|md|html|csv)\Z')
+# What vb365.backup.maintenance does, and the format of the state file it writes.
+MAINTENANCE_ACTIONS = ('start', 'end')
+MAINTENANCE_STATE_FORMAT = 1
 # The verdicts of a newest session that vb365.backup.retry_failed may act on (Success and Running never).
 RETRY_VERDICTS = ('Error', 'Missed', 'Warning', 'Stop', 'Unknown')
 
@@ -417,6 +421,132 @@ def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False)
     return inert(results)
 
 
+def maintenance_inputs(given):
+    """Check and normalise the inputs of vb365.backup.maintenance; ``problem`` says what is wrong, or is empty.
+
+    The connection inputs and ``vb365_jobs`` follow the rules of role_inputs, so they read the same everywhere.
+    """
+    if not isinstance(given, dict):
+        raise TypeError('maintenance_inputs takes a dict of the playbook variables, not %s' % type(given).__name__)
+    action = str(given.get('maintenance') or '').strip().lower()
+    shared = role_inputs(dict((key, given.get(key)) for key in ('server', 'jobs', 'api_version', 'validate_certs',
+                                                                 'env_api_version', 'env_validate_certs')))
+    wait = given.get('wait')
+    poll = given.get('poll_seconds')
+    stop_running = given.get('stop_running')
+    state_dir = str(given.get('state_dir') or '').strip()
+
+    def whole_number(value, lowest):
+        if isinstance(value, bool):
+            return None
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            return None
+        return number if number >= lowest else None
+
+    if action not in MAINTENANCE_ACTIONS:
+        problem = ("Set vb365_maintenance to start (disable the jobs before maintenance) or end (enable them again "
+                   "afterwards), as in -e vb365_maintenance=start%s."
+                   % (", not '%s'" % given.get('maintenance') if str(given.get('maintenance') or '').strip() else ''))
+    elif shared['problem']:
+        problem = shared['problem']
+    elif whole_number(wait, 0) is None:
+        problem = 'vb365_maintenance_wait must be a whole number of seconds, 0 or more, not %s.' % (wait,)
+    elif whole_number(poll, 1) is None:
+        problem = 'vb365_maintenance_poll_seconds must be a whole number of seconds above 0, not %s.' % (poll,)
+    elif str(stop_running).lower() not in BOOLEANS:
+        problem = "vb365_maintenance_stop_running '%s' is not true or false." % (stop_running,)
+    elif not state_dir:
+        problem = 'vb365_maintenance_state_dir is empty: give the folder where the state files are kept.'
+    else:
+        problem = ''
+    return {
+        'problem': problem,
+        'action': action,
+        'jobs': shared['jobs'],
+        'job_ids': shared['job_ids'],
+        'job_names': shared['job_names'],
+        'wait': whole_number(wait, 0) or 0,
+        'poll_seconds': whole_number(poll, 1) or 1,
+        'retries': -(-(whole_number(wait, 0) or 0) // (whole_number(poll, 1) or 1)),
+        'stop_running': str(stop_running).lower() in ('true', 'yes', 'on', '1'),
+        'state_dir': state_dir,
+    }
+
+
+def _recorded_jobs(recorded):
+    """The jobs of a state file (or of a list of them), each ``{id, name}``, and what is wrong with it."""
+    if recorded is None:
+        return None, {}, ''
+    if isinstance(recorded, (str, bytes)):
+        try:
+            recorded = json.loads(recorded)
+        except ValueError:
+            return [], {}, 'it is not JSON'
+    state = recorded if isinstance(recorded, dict) else {'jobs': recorded}
+    entries = state.get('jobs')
+    if not isinstance(entries, (list, tuple)) or (isinstance(recorded, dict)
+                                                   and state.get('format') != MAINTENANCE_STATE_FORMAT):
+        return [], state, ('it is not a state file of vb365.backup.maintenance (format %d with a list of jobs)'
+                           % MAINTENANCE_STATE_FORMAT)
+    jobs = []
+    for entry in entries:
+        job_id = entry.get('id') if isinstance(entry, dict) else None
+        if not isinstance(job_id, str) or not UUID_PATTERN.match(job_id):
+            return [], state, 'it records a job whose id is not a UUID (%s)' % inert(str(entry)[:100])
+        if job_id.lower() not in [job['id'].lower() for job in jobs]:
+            jobs.append({'id': job_id, 'name': entry.get('name')})
+    return jobs, state, ''
+
+
+def maintenance_plan(jobs, recorded=None, chosen=None, server=None, now=None):
+    """What vb365.backup.maintenance does on one server: which jobs to disable, record, wait for and enable.
+
+    ``jobs`` are the server's jobs as jobs_info returns them (disabled ones too); ``recorded`` is the state
+    file of an earlier start, as JSON text or parsed (None when there is none); ``chosen`` the ids of the jobs in scope (None: all).
+    A job recorded stays recorded, so a start interrupted after the file was written completes on the next
+    run and ``end`` enables every job it disabled. A job already disabled and not recorded is the admin's:
+    it is never recorded, so never enabled. ``enable`` holds the recorded jobs that still exist and are
+    disabled; ``running`` the recorded jobs whose newest session runs; ``gone`` the recorded jobs the server
+    no longer has. Every name is returned inert for Jinja.
+    """
+    recorded_jobs, state, problem = _recorded_jobs(recorded)
+    listed = [job for job in jobs or [] if isinstance(job, dict) and job.get('id')]
+    by_id = dict((str(job['id']).lower(), job) for job in listed)
+    chosen_ids = None if chosen is None else set(str(job_id).lower() for job_id in as_list(chosen))
+    record = list(recorded_jobs or [])
+    recorded_ids = set(job['id'].lower() for job in record)
+    in_scope = [job for job in listed if chosen_ids is None or str(job['id']).lower() in chosen_ids]
+    for job in in_scope:
+        if job.get('enabled') and str(job['id']).lower() not in recorded_ids:
+            record.append({'id': job['id'], 'name': job.get('name')})
+            recorded_ids.add(str(job['id']).lower())
+
+    def entry(job):
+        return {'id': job['id'], 'name': job.get('name')}
+
+    recorded_listed = [by_id[job['id'].lower()] for job in record if job['id'].lower() in by_id]
+    plan = {
+        'problem': problem,
+        'record': record,
+        'disable': [entry(job) for job in recorded_listed if job.get('enabled')],
+        'enable': [entry(job) for job in recorded_listed if not job.get('enabled')],
+        'running': [entry(job) for job in recorded_listed
+                    if isinstance(job.get('session'), dict) and job['session'].get('status') == 'Running'],
+        'admin_disabled': [entry(job) for job in in_scope
+                           if not job.get('enabled') and str(job['id']).lower() not in recorded_ids],
+        'gone': [job for job in record if job['id'].lower() not in by_id],
+        # Written when there is none yet or when a job joins it; a second start rewrites nothing.
+        'write': not problem and bool(record) and (recorded_jobs is None or len(record) > len(recorded_jobs)),
+        'state': {'format': MAINTENANCE_STATE_FORMAT, 'server': state.get('server') or server,
+                  'started': state.get('started') or now, 'jobs': record},
+    }
+    if problem:
+        plan.update(record=[], disable=[], enable=[], running=[], gone=[])
+    return inert(plan)
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -433,4 +563,6 @@ class FilterModule:
             'retry_inputs': retry_inputs,
             'retry_candidates': retry_candidates,
             'retry_results': retry_results,
+            'maintenance_inputs': maintenance_inputs,
+            'maintenance_plan': maintenance_plan,
         }
