@@ -307,6 +307,8 @@ def host_failure(server_result, fail_on, report_dir=''):
     if parts and report_dir:
         parts.append('The reports are in %s.' % report_dir)
     return ' '.join(parts)
+
+
 def retry_inputs(given):
     """Check and normalise the inputs of vb365.backup.retry_failed; ``problem`` says what is wrong, or is empty."""
     if not isinstance(given, dict):
@@ -429,8 +431,8 @@ def maintenance_inputs(given):
     if not isinstance(given, dict):
         raise TypeError('maintenance_inputs takes a dict of the playbook variables, not %s' % type(given).__name__)
     action = str(given.get('maintenance') or '').strip().lower()
-    shared = role_inputs(dict((key, given.get(key)) for key in ('server', 'jobs', 'api_version', 'validate_certs',
-                                                                 'env_api_version', 'env_validate_certs')))
+    shared_keys = ('server', 'jobs', 'api_version', 'validate_certs', 'env_api_version', 'env_validate_certs')
+    shared = role_inputs(dict((key, given.get(key)) for key in shared_keys))
     wait = given.get('wait')
     poll = given.get('poll_seconds')
     stop_running = given.get('stop_running')
@@ -486,8 +488,8 @@ def _recorded_jobs(recorded):
             return [], {}, 'it is not JSON'
     state = recorded if isinstance(recorded, dict) else {'jobs': recorded}
     entries = state.get('jobs')
-    if not isinstance(entries, (list, tuple)) or (isinstance(recorded, dict)
-                                                   and state.get('format') != MAINTENANCE_STATE_FORMAT):
+    foreign_format = isinstance(recorded, dict) and state.get('format') != MAINTENANCE_STATE_FORMAT
+    if not isinstance(entries, (list, tuple)) or foreign_format:
         return [], state, ('it is not a state file of vb365.backup.maintenance (format %d with a list of jobs)'
                            % MAINTENANCE_STATE_FORMAT)
     jobs = []

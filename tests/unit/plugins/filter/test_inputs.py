@@ -153,6 +153,8 @@ def test_host_failure_names_jobs_and_the_server_verdict_in_fail_on():
     assert inputs.host_failure(failing, ['Error']).startswith('1 job(s) on vb365-emea have Error: Mail (Error).')
     assert inputs.host_failure(dict(SERVER, error='refused'), []) == (
         'vb365-emea (https://vb365.example) could not be checked: refused')
+
+
 RETRY_BASE = {'verdicts': ['Error', 'Missed'], 'jobs': [], 'wait_timeout': 3600, 'poll_seconds': 5}
 
 
