@@ -26,6 +26,8 @@ import vb365_emulator  # noqa: E402  pylint: disable=wrong-import-position
 def pytest_configure(config):
     config.addinivalue_line('markers', 'edge_cores_only: run on the lowest and the newest claimed core only '
                                        '(what it checks does not depend on the core; tests/tools/testenv.py)')
+    config.addinivalue_line('markers', 'newest_core_only: run on the newest claimed core only (long playbook round '
+                                       'trips over what no core changes; tests/tools/testenv.py)')
 
 
 class RunningEmulator:

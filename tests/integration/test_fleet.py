@@ -141,6 +141,7 @@ def run_with_runner(servers, tmp_path, limit):
     return run, stats['event_data']['artifact_data']
 
 
+@pytest.mark.edge_cores_only
 def test_two_awx_slices_add_up_to_every_server(servers, tmp_path):
     reset(servers)
     first_run, first = run_with_runner(servers, tmp_path, 'vb365-six,vb365-down')
