@@ -231,6 +231,17 @@ PROBLEM_WORDS = (('Exceeded', 'beyond the licence'), ('Unprotected', 'in no back
                  ('NotBackedUp', 'never backed up'), ('Stale', 'not backed up lately'))
 
 
+def _whole_number(value, lowest):
+    """A whole number of at least ``lowest`` from an int or its text (as -e gives it), else None; never a bool."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if number >= lowest else None
+
+
 def _worst(verdicts):
     known = [verdict for verdict in verdicts if verdict in VERDICT_ORDER]
     return min(known, key=VERDICT_ORDER.index) if known else 'Success'
@@ -331,15 +342,6 @@ def retry_inputs(given):
     unknown = [word for word, verdict in zip(words, verdicts) if verdict not in RETRY_VERDICTS]
     jobs = as_list(jobs_given)
 
-    def whole_number(value):
-        if isinstance(value, bool):
-            return None
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            return None
-        return number if number > 0 else None
-
     if problem:
         pass
     elif unknown:
@@ -349,9 +351,9 @@ def retry_inputs(given):
         problem = 'vb365_retry_verdicts is empty: give the verdicts to retry, such as Error and Missed.'
     elif '' in jobs:
         problem = 'vb365_jobs holds an empty name: give job names or ids, in a list or separated by commas.'
-    elif whole_number(timeout) is None:
+    elif _whole_number(timeout, 1) is None:
         problem = 'vb365_retry_wait_timeout must be a whole number of seconds above 0, not %s.' % (timeout,)
-    elif whole_number(poll) is None:
+    elif _whole_number(poll, 1) is None:
         problem = 'vb365_retry_poll_seconds must be a whole number of seconds above 0, not %s.' % (poll,)
     return {
         'problem': problem,
@@ -359,8 +361,8 @@ def retry_inputs(given):
         'jobs': jobs,
         'job_ids': [job for job in jobs if UUID_PATTERN.match(job)],
         'job_names': [job for job in jobs if job and not UUID_PATTERN.match(job)],
-        'wait_timeout': whole_number(timeout) or 0,
-        'poll_seconds': whole_number(poll) or 0,
+        'wait_timeout': _whole_number(timeout, 1) or 0,
+        'poll_seconds': _whole_number(poll, 1) or 0,
     }
 
 
@@ -438,24 +440,15 @@ def maintenance_inputs(given):
     stop_running = given.get('stop_running')
     state_dir = str(given.get('state_dir') or '').strip()
 
-    def whole_number(value, lowest):
-        if isinstance(value, bool):
-            return None
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            return None
-        return number if number >= lowest else None
-
     if action not in MAINTENANCE_ACTIONS:
         problem = ("Set vb365_maintenance to start (disable the jobs before maintenance) or end (enable them again "
                    "afterwards), as in -e vb365_maintenance=start%s."
                    % (", not '%s'" % given.get('maintenance') if str(given.get('maintenance') or '').strip() else ''))
     elif shared['problem']:
         problem = shared['problem']
-    elif whole_number(wait, 0) is None:
+    elif _whole_number(wait, 0) is None:
         problem = 'vb365_maintenance_wait must be a whole number of seconds, 0 or more, not %s.' % (wait,)
-    elif whole_number(poll, 1) is None:
+    elif _whole_number(poll, 1) is None:
         problem = 'vb365_maintenance_poll_seconds must be a whole number of seconds above 0, not %s.' % (poll,)
     elif str(stop_running).lower() not in BOOLEANS:
         problem = "vb365_maintenance_stop_running '%s' is not true or false." % (stop_running,)
@@ -469,9 +462,9 @@ def maintenance_inputs(given):
         'jobs': shared['jobs'],
         'job_ids': shared['job_ids'],
         'job_names': shared['job_names'],
-        'wait': whole_number(wait, 0) or 0,
-        'poll_seconds': whole_number(poll, 1) or 1,
-        'retries': -(-(whole_number(wait, 0) or 0) // (whole_number(poll, 1) or 1)),
+        'wait': _whole_number(wait, 0) or 0,
+        'poll_seconds': _whole_number(poll, 1) or 1,
+        'retries': -(-(_whole_number(wait, 0) or 0) // (_whole_number(poll, 1) or 1)),
         'stop_running': str(stop_running).lower() in ('true', 'yes', 'on', '1'),
         'state_dir': state_dir,
     }
