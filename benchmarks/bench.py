@@ -37,14 +37,17 @@ and the module's peak RSS. --skip-protection skips it; --contenders '' skips the
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
+import ssl
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'emulator'))
@@ -570,6 +573,127 @@ def many_figures(sources, v7_sources, work):
                 '' if row['processes'] == 1 else 'es'))
 
 
+# The retry figures: a retried job's session runs this long, so that the playbook's waiting is real.
+RETRY_RUN_SECONDS = 3
+# The emulator seeds seven jobs, one of them disabled: 41 jobs in all are 40 enabled ones to retry.
+RETRY_JOBS = 41
+RETRY_TRIALS = 3
+RETRY_GOAL = 3.0
+START_ROUTE = 'POST v8/Jobs/{id}/start'
+
+
+class Counters:
+    """The emulator's request counters over one kept-alive HTTPS connection, cheap enough to read every 10 ms."""
+
+    def __init__(self, info):
+        address = urllib.parse.urlsplit(info['url'])
+        self.connection = http.client.HTTPSConnection(
+            address.hostname, address.port, timeout=30, context=ssl.create_default_context(cafile=info['ca_path']))
+
+    def read(self):
+        self.connection.request('GET', '/_emulator/state')
+        return json.loads(self.connection.getresponse().read())['counters']
+
+    def starts(self):
+        return self.read().get(START_ROUTE, 0)
+
+    def wait_start(self, before, timeout):
+        """perf_counter() of the first reading with more starts than before (within 10 ms and one request), or None."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.starts() > before:
+                return time.perf_counter()
+            time.sleep(0.01)
+        return None
+
+    def close(self):
+        self.connection.close()
+
+
+def finish_running(info):
+    """End the seeded session that is still running: its job's start would answer 'already running'."""
+    for session in info['sessions']:
+        if session['running']:
+            vb365_emulator.admin(info, 'sessions/%s/finish' % session['id'], {'status': 'Success'})
+
+
+def fail_newest(info, names):
+    """A new Failed session, which the server will not retry, as the newest of each job; its finish answer."""
+    ended = None
+    for name in names:
+        session = vb365_emulator.admin(info, 'sessions', {'job': name, 'items': 20, 'seed': 0})
+        ended = vb365_emulator.admin(info, 'sessions/%s/finish' % session['id'], {'status': 'Failed'})
+    return ended
+
+
+def retry_env(work):
+    """A HOME and an async folder of the bench's own, as the playbook's header asks for a changed HOME."""
+    home = os.path.join(work, 'retry-home')
+    os.makedirs(home, exist_ok=True)
+    return {'HOME': home, 'ANSIBLE_ASYNC_DIR': os.path.join(work, 'retry-async'), 'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_RETRY_FILES_ENABLED': '0'}
+
+
+def retry_command(name, info, extra, work):
+    inventory = write_inventory(os.path.join(work, 'inventory-%s.json' % name), [info], sys.executable)
+    vars_file = os.path.join(work, 'vars-%s.json' % name)
+    with open(vars_file, 'w') as handle:
+        json.dump(dict({'vb365_report_dir': os.path.join(work, 'reports-%s' % name),
+                        'vb365_retry_poll_seconds': 1}, **extra), handle)
+    return ['ansible-playbook', '-i', inventory, 'vb365.backup.retry_failed', '-e', '@' + vars_file]
+
+
+def retry_figures(rounds, work):
+    """R40, retry_failed on the 40 failed jobs of one server, against R1, the same on one of them."""
+    with vb365_emulator.Fleet(os.path.join(work, 'retry40'), [['--no-rate-limit', '--jobs', str(RETRY_JOBS)]],
+                              stdout=subprocess.DEVNULL) as one:
+        info = one.infos[0]
+        enabled = [job['name'] for job in info['jobs'] if job['enabled']]
+        finish_running(info)
+        vb365_emulator.admin(info, 'faults', {'job_run_seconds': RETRY_RUN_SECONDS, 'job_run_status': 'Success'})
+        planned = {'R40': retry_command('R40', info, {}, work),
+                   'R1': retry_command('R1', info, {'vb365_jobs': enabled[:1]}, work)}
+        env = retry_env(work)
+        rss_file = os.path.join(work, 'rss-retry.txt')
+        runs = dict((name, []) for name in planned)
+        counters = Counters(info)
+        try:
+            for round_number in range(rounds + 1):  # the first round is the warm-up
+                for name in ('R40', 'R1') if round_number % 2 else ('R1', 'R40'):
+                    # The previous run's retries succeeded: every job fails again, or there is nothing to retry.
+                    fail_newest(info, enabled)
+                    before = counters.starts()
+                    elapsed, controller, _module = run_command(planned[name], rss_file, env)
+                    if round_number:
+                        runs[name].append((elapsed, controller, counters.starts() - before))
+                if round_number:
+                    print('retry round %d/%d: %s' % (round_number, rounds, '  '.join(
+                        '%s %.2fs (%d starts)' % (name, runs[name][-1][0], runs[name][-1][2])
+                        for name in ('R40', 'R1'))), flush=True)
+        finally:
+            counters.close()
+    return dict((name, {'median': statistics.median(run[0] for run in runs[name]),
+                        'controller_rss_mb': max(run[1] for run in runs[name]),
+                        'starts': [run[2] for run in runs[name]],
+                        'expected': len(enabled) if name == 'R40' else 1}) for name in planned)
+
+
+def retry_table(rounds, work):
+    print('\nretry_failed on one VB365 8 server (%d rounds each, retried sessions run %d s, poll 1 s) ...'
+          % (rounds, RETRY_RUN_SECONDS), flush=True)
+    retry = retry_figures(rounds, work)
+    counted = dict((name, all(starts == row['expected'] for starts in row['starts'])) for name, row in retry.items())
+    print('\n| run | median s | starts per run | verdict (starts = jobs) | controller peak RSS MB |')
+    print('|---|---:|---|---|---:|')
+    for name, label in (('R1', 'R1: one server, retry 1 job'),
+                        ('R40', 'R40: one server, retry %d jobs' % retry['R40']['expected'])):
+        row = retry[name]
+        print('| %s | %.2f | %s | %s | %.0f |' % (label, row['median'], ', '.join(str(starts) for starts in row['starts']),
+                                               verdict(counted[name]), row['controller_rss_mb']))
+    ratio = retry['R40']['median'] / retry['R1']['median']
+    print('| goal: R40 <= 2 x R1 | R40 / R1 = %.2f | | %s | |' % (ratio, verdict(ratio <= 2 and all(counted.values()))))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--items', type=int, default=100000, help='operations in the session (default %(default)s)')
@@ -592,6 +716,10 @@ def main():
                         help='measured rounds of the protection figure (default %(default)s)')
     parser.add_argument('--protection-products', default='8,7',
                         help='VB365 releases of the protection figure (default %(default)s)')
+    parser.add_argument('--skip-retry', action='store_true',
+                        help='skip the retry_failed figures (40 failed jobs against one)')
+    parser.add_argument('--retry-rounds', type=int, default=3,
+                        help='measured rounds of each retry_failed run (default %(default)s)')
     parser.add_argument('--v7-sources', default='12,50',
                         help='source counts of that run on VB365 7 (default %(default)s)')
     args = parser.parse_args()
@@ -638,6 +766,8 @@ def main():
         print('| goal: J40 <= 2 x J1 | J40 / J1 = %.2f | %s | |' % (ratio, verdict(ratio <= 2)))
         ratio = jobs['N10']['median'] / (10 * jobs['N1']['median'])
         print('| goal: N10 <= 0.6 x 10 x N1 | N10 / (10 x N1) = %.2f | %s | |' % (ratio, verdict(ratio <= 0.6)))
+    if not args.skip_retry:
+        retry_table(args.retry_rounds, work)
     if not args.skip_eda:
         print('\nevent source under ansible-rulebook (interval %d s) ...' % EDA_INTERVAL, flush=True)
         eda = eda_figures(work)
