@@ -321,11 +321,12 @@ def socket_count(pid):
 class Rulebook:
     """ansible-rulebook on one rulebook, with the time at which it printed each 'ENDED <session id>'."""
 
-    def __init__(self, eda_bin, folder, rulebook, env, env_vars):
+    def __init__(self, eda_bin, folder, rulebook, env, env_vars, inventory=None):
         os.makedirs(folder, exist_ok=True)
-        inventory = os.path.join(folder, 'inventory.yml')
-        with open(inventory, 'w') as handle:
-            handle.write('all:\n  hosts:\n    localhost:\n      ansible_connection: local\n')
+        if inventory is None:
+            inventory = os.path.join(folder, 'inventory.yml')
+            with open(inventory, 'w') as handle:
+                handle.write('all:\n  hosts:\n    localhost:\n      ansible_connection: local\n')
         env = dict(os.environ, PYTHONUNBUFFERED='1', HOME=folder, **env)
         env['PATH'] = eda_bin + os.pathsep + env['PATH']
         self.process = subprocess.Popen(
@@ -688,10 +689,137 @@ def retry_table(rounds, work):
     for name, label in (('R1', 'R1: one server, retry 1 job'),
                         ('R40', 'R40: one server, retry %d jobs' % retry['R40']['expected'])):
         row = retry[name]
-        print('| %s | %.2f | %s | %s | %.0f |' % (label, row['median'], ', '.join(str(starts) for starts in row['starts']),
-                                               verdict(counted[name]), row['controller_rss_mb']))
+        print('| %s | %.2f | %s | %s | %.0f |' % (
+            label, row['median'], ', '.join(str(starts) for starts in row['starts']), verdict(counted[name]),
+            row['controller_rss_mb']))
     ratio = retry['R40']['median'] / retry['R1']['median']
     print('| goal: R40 <= 2 x R1 | R40 / R1 = %.2f | | %s | |' % (ratio, verdict(ratio <= 2 and all(counted.values()))))
+
+
+def staged_rulebook(name):
+    """The collection's rulebook as ansible-rulebook finds it by FQCN, or None when this build has none."""
+    for folder in os.environ.get('ANSIBLE_COLLECTIONS_PATH', '').split(os.pathsep):
+        path = os.path.join(folder, 'ansible_collections', 'vb365', 'backup', 'extensions', 'eda', 'rulebooks',
+                            name + '.yml')
+        if folder and os.path.exists(path):
+            return path
+    return None
+
+
+def wait_children(process, timeout=120):
+    """Until the rulebook has no child processes (its playbook ended), so that trials do not overlap."""
+    deadline = time.monotonic() + timeout
+    while len(process_tree(process.pid)) > 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def retry_latency_figures(work, trials=RETRY_TRIALS):
+    """The retry rulebook on VB365 8: a failed session's end to its retry's start POST, and the playbook's own start-up.
+
+    t1 is when a reading of the emulator's counters first shows the start POST, read every 10 ms over one kept-alive
+    connection: within about 15 ms of the request. The new session's creationTime would do too, but the emulator
+    (as the real server) gives it in whole seconds.
+    """
+    eda_bin = os.environ.get('VB365_EDA_BIN')
+    rulebook_file = staged_rulebook('retry_failed')
+    if not eda_bin or not rulebook_file:
+        return None
+    with vb365_emulator.Fleet(os.path.join(work, 'retry-eda'), [['--no-rate-limit', '--jobs', '10']],
+                              stdout=subprocess.DEVNULL) as fleet:
+        info = fleet.infos[0]
+        # One job per trial (the rulebook throttles a job to one retry an hour, the playbook to one in 12 hours) and
+        # one for the playbook's start-up, which starts it after its own start has ended.
+        jobs = [job for job in info['jobs'] if job['enabled']][:trials + 1]
+        finish_running(info)
+        vb365_emulator.admin(info, 'faults', {'job_run_seconds': RETRY_RUN_SECONDS, 'job_run_status': 'Success'})
+        folder = os.path.join(work, 'retry-eda-run')
+        os.makedirs(folder, exist_ok=True)
+        inventory = os.path.join(folder, 'inventory.yml')
+        with open(inventory, 'w') as handle:
+            handle.write('all:\n  hosts:\n    vb365-01:\n      ansible_connection: local\n')
+        env = {'VB365_SERVER': info['url'], 'VB365_USERNAME': info['username'], 'VB365_PASSWORD': info['password'],
+               'VB365_CA_PATH': info['ca_path'], 'VB365_INTERVAL': str(EDA_INTERVAL)}
+        counters = Counters(info)
+        try:
+            startups = retry_startups(eda_bin, folder, inventory, env, jobs[-1], info, counters, trials)
+            latencies = []
+            with Rulebook(eda_bin, folder, rulebook_file, dict(env, ANSIBLE_NOCOLOR='1'), ','.join(sorted(env)),
+                          inventory=inventory) as rulebook:
+                rulebook.wait_logins(fleet.infos, 'the retry rulebook')
+                # Its change token, then its first long poll: a session that ends before the token is not an event.
+                deadline = time.monotonic() + 120
+                while counters.read().get('GET v8/Events', 0) < 2 and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                time.sleep(1)
+                for job in jobs[:trials]:
+                    session = vb365_emulator.admin(info, 'sessions', {'job': job['id'], 'items': 20, 'seed': 0})
+                    time.sleep(0.5)
+                    before = counters.starts()
+                    ended = time.perf_counter()
+                    vb365_emulator.admin(info, 'sessions/%s/finish' % session['id'], {'status': 'Failed'})
+                    started = counters.wait_start(before, 120)
+                    # Never started counts as infinitely late, so that it cannot pass for a met goal.
+                    latencies.append(started - ended if started else float('inf'))
+                    if not started:
+                        print('no retry of %s within 120 s; the rulebook said:\n%s' % (job['name'], ''.join(
+                            rulebook.tail)), flush=True)
+                    wait_children(rulebook.process)
+                    time.sleep(RETRY_RUN_SECONDS + 1)  # the retry's own session ends (Success: no action)
+                if rulebook.process.poll() is not None:
+                    sys.exit('ansible-rulebook stopped:\n%s' % ''.join(rulebook.tail))
+        finally:
+            counters.close()
+    print('retry rulebook: end to start %s; playbook start-up %s' % (
+        ', '.join('%.2fs' % value for value in latencies), ', '.join('%.2fs' % value for value in startups)), flush=True)
+    return {'latency': statistics.median(latencies), 'worst': max(latencies), 'startup': statistics.median(startups),
+            'startup_worst': max(startups), 'samples': len(latencies)}
+
+
+def retry_startups(eda_bin, folder, inventory, env, job, info, counters, trials):
+    """Seconds from launching ansible-playbook vb365.backup.retry_failed, with the rulebook's inputs, to its start
+    POST: warm-up and trials runs on one job, each with a state folder of its own (so that its window is empty)."""
+    run_env = dict(os.environ, HOME=folder, ANSIBLE_NOCOLOR='1', **env)
+    run_env['PATH'] = eda_bin + os.pathsep + run_env['PATH']  # the ansible-playbook the rulebook runs
+    startups = []
+    for number in range(trials + 1):
+        extra = {'vb365_hosts': 'all', 'vb365_jobs': [job['id']], 'vb365_retry_verdicts': ['Error'],
+                 'vb365_retry_wait': False, 'vb365_retry_window_hours': 12,
+                 'vb365_retry_state_dir': os.path.join(folder, 'startup-state-%d' % number),
+                 'vb365_report_dir': os.path.join(folder, 'startup-reports')}
+        fail_newest(info, [job['id']])
+        before = counters.starts()
+        launched = time.perf_counter()
+        with tempfile.TemporaryFile(mode='w+') as output:
+            process = subprocess.Popen(['ansible-playbook', '-i', inventory, 'vb365.backup.retry_failed', '-e',
+                                        json.dumps(extra)], env=run_env, cwd=folder, stdout=output,
+                                       stderr=subprocess.STDOUT, universal_newlines=True)
+            started = counters.wait_start(before, 120)
+            process.wait()
+            if process.returncode != 0 or started is None:
+                output.seek(0)
+                sys.exit('the retry playbook failed or started nothing:\n%s' % output.read()[-4000:])
+        if number:
+            startups.append(started - launched)
+        time.sleep(RETRY_RUN_SECONDS + 1)  # the started job's session ends before the next start
+    return startups
+
+
+def retry_latency_table(work):
+    print('\nthe retry rulebook under ansible-rulebook, VB365 8 (interval %d s, %d trials) ...'
+          % (EDA_INTERVAL, RETRY_TRIALS), flush=True)
+    row = retry_latency_figures(work)
+    if row is None:
+        print('skipped: no ansible-rulebook (run through tests/tools/testenv.py bench) or no rulebook '
+              'extensions/eda/rulebooks/retry_failed.yml in the staged collection')
+        return
+    print('\n| failed session\'s end to the retry\'s start POST | median s | worst s | verdict |')
+    print('|---|---:|---:|---|')
+    print('| under the retry rulebook | %.2f | %.2f | |' % (row['latency'], row['worst']))
+    print('| the playbook\'s own start-up (launch to start POST) | %.2f | %.2f | |' % (
+        row['startup'], row['startup_worst']))
+    print('| goal: end to start minus the median start-up < %.0f s | %.2f | %.2f | %s |' % (
+        RETRY_GOAL, row['latency'] - row['startup'], row['worst'] - row['startup'],
+        verdict(row['worst'] - row['startup'] < RETRY_GOAL)))
 
 
 def main():
@@ -718,6 +846,8 @@ def main():
                         help='VB365 releases of the protection figure (default %(default)s)')
     parser.add_argument('--skip-retry', action='store_true',
                         help='skip the retry_failed figures (40 failed jobs against one)')
+    parser.add_argument('--skip-retry-latency', action='store_true',
+                        help='skip the retry rulebook figure (a failed session\'s end to its retry\'s start)')
     parser.add_argument('--retry-rounds', type=int, default=3,
                         help='measured rounds of each retry_failed run (default %(default)s)')
     parser.add_argument('--v7-sources', default='12,50',
@@ -768,6 +898,8 @@ def main():
         print('| goal: N10 <= 0.6 x 10 x N1 | N10 / (10 x N1) = %.2f | %s | |' % (ratio, verdict(ratio <= 0.6)))
     if not args.skip_retry:
         retry_table(args.retry_rounds, work)
+    if not args.skip_retry_latency:
+        retry_latency_table(work)
     if not args.skip_eda:
         print('\nevent source under ansible-rulebook (interval %d s) ...' % EDA_INTERVAL, flush=True)
         eda = eda_figures(work)

@@ -454,7 +454,7 @@ def main():
         bindir = ensure_venv(DEFAULT_CORES[0])
         stage()
         env = {'ANSIBLE_COLLECTIONS_PATH': BUILD, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false'}
-        if not {'--skip-eda', '--skip-many-sources'} <= set(passthrough):
+        if not {'--skip-eda', '--skip-many-sources', '--skip-retry-latency'} <= set(passthrough):
             eda, eda_env = eda_environment()
             env.update({'VB365_EDA_BIN': eda, 'JAVA_HOME': eda_env['JAVA_HOME']})
         return run([os.path.join(bindir, 'python'), os.path.join(ROOT, 'benchmarks', 'bench.py')] + passthrough,
