@@ -197,3 +197,38 @@ def test_server_text_stays_data_in_the_output_reports_and_facts(fleet, tmp_path)
         assert len(table) == len(jobs) + 1
         assert all(line.count(' | ') == 6 for line in table), table
         assert '\\<script\\>' in markdown and not re.search(r'(?<!\\)<script', markdown)
+
+
+def test_unwaited_starts_are_recorded_and_the_window_holds_a_second_start(fleet, tmp_path):
+    # The retries end Failed at once: only the window keeps the next run from starting them again.
+    faults(fleet, job_run_seconds=1, job_run_status='Failed')
+    state_dir = tmp_path / 'state'
+    window = {'vb365_retry_wait': False, 'vb365_retry_window_hours': 12, 'vb365_retry_state_dir': str(state_dir)}
+    first = run_retry(fleet, tmp_path, window, extra_args=['-l', 'vb365-eight'])
+    assert first.returncode == 0, first.stdout[-6000:]
+    assert starts(fleet) == {'vb365-six': 0, 'vb365-seven': 0, 'vb365-eight': 2}
+    jobs = dict((job['job_name'], job) for job in report(tmp_path, 'vb365-eight')['jobs'])
+    assert outcomes(jobs.values()) == {FAILED: 'started', MISSED: 'started', SERVER_RETRIES: 'left to the server'}
+    assert jobs[FAILED]['after']['session']['id'] not in (None, jobs[FAILED]['before']['session']['id'])
+    records = sorted(os.listdir(str(state_dir)))
+    assert records == sorted('vb365-eight-%s.retry.json' % jobs[name]['job_id'] for name in (FAILED, MISSED))
+    assert json.loads((state_dir / records[0]).read_text())['server'] == fleet['vb365-eight']['url']
+
+    second = run_retry(fleet, tmp_path, window, extra_args=['-l', 'vb365-eight'])
+    assert second.returncode == 0, second.stdout[-6000:]
+    assert starts(fleet)['vb365-eight'] == 2, 'a job started within the window was started again'
+    held = dict((job['job_name'], job) for job in report(tmp_path, 'vb365-eight')['jobs'])
+    assert held[FAILED]['before']['verdict'] == 'Error', 'the first retry had not failed yet: the test proves nothing'
+    assert outcomes(held.values()) == {FAILED: 'retried recently', MISSED: 'retried recently',
+                                       SERVER_RETRIES: 'left to the server'}
+    assert 'within vb365_retry_window_hours (12)' in held[FAILED]['message']
+
+    # A record older than the window no longer holds its job; an unrelated file in the folder is ignored.
+    aged = state_dir / ('vb365-eight-%s.retry.json' % jobs[FAILED]['job_id'])
+    thirteen_hours_ago = os.stat(str(aged)).st_mtime - 13 * 3600
+    os.utime(str(aged), (thirteen_hours_ago, thirteen_hours_ago))
+    (state_dir / 'vb365-eight-notes.retry.json').write_text('{}')
+    third = run_retry(fleet, tmp_path, window, extra_args=['-l', 'vb365-eight'])
+    assert third.returncode == 0, third.stdout[-6000:]
+    assert starts(fleet)['vb365-eight'] == 3
+    assert outcomes(report(tmp_path, 'vb365-eight')['jobs'])[FAILED] == 'started'
