@@ -86,9 +86,8 @@ def changed(result):
     return int(recap.split('changed=')[1].split()[0])
 
 
-# VB365 8 on every core; 6 and 7 (other API answers, not other cores) on the lowest and the newest.
-@pytest.mark.parametrize('server', [pytest.param(6, marks=pytest.mark.edge_cores_only),
-                                    pytest.param(7, marks=pytest.mark.edge_cores_only), 8], indirect=True)
+@pytest.mark.v8_on_every_core
+@pytest.mark.parametrize('server', [6, 7, 8], indirect=True)
 def test_start_and_end_round_trip_keeps_the_admins_disabled_job_disabled(server, tmp_path):
     version = server.version
     finish_seeded_session(server)

@@ -314,8 +314,8 @@ def suite_integration(bindir):
     # Real ansible-playbook runs driven by pytest against the emulator (the README explains why not ansible-test).
     # pytest's exit code 5 (nothing collected) counts as a failure like any other non-zero code. Two workers:
     # the tests mostly wait on ansible-playbook start-up and the emulator. Tests marked edge_cores_only (the
-    # browser layout, the job module's slow idempotence round trips, the retry's and maintenance's other paths
-    # and API versions) check what no core changes, so the cores between the lowest and the newest skip them
+    # browser layout, the job module's and the maintenance's round trips on VB365 6 and 7, the retry's other
+    # paths) check what no core changes, so the cores between the lowest and the newest skip them
     # and CI stays within its time; each capability's main path runs on every core.
     # Tests marked newest_core_only (the maintenance window's other paths, the README's action commands) and
     # the emulator's own tests (no core involved) run on the newest core only.
