@@ -18,6 +18,7 @@ WORDS = [
     ('Queued', 'Unknown'), ('Info', 'Unknown'), ('', 'Unknown'),
 ]
 
+
 def normalize_log_item(raw):
     return normalize_log_item_with_ticks(raw)[0]
 
