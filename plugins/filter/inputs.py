@@ -10,7 +10,9 @@ is documented in plugins/filter/<name>.yml.
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
 import re
 
 from ansible_collections.vb365.backup.plugins.filter.report import VERDICT_ORDER
@@ -329,6 +331,9 @@ def retry_inputs(given):
     jobs_given = given.get('jobs')
     timeout = given.get('wait_timeout')
     poll = given.get('poll_seconds')
+    wait = given.get('wait', True)
+    window = given.get('window_hours', 0)
+    state_dir = str(given.get('state_dir') or '').strip()
     if not isinstance(verdicts_given, (list, tuple, str)):
         problem = ('vb365_retry_verdicts must be a list of verdicts (or a comma-separated string), not %s.'
                    % type(verdicts_given).__name__)
@@ -355,8 +360,18 @@ def retry_inputs(given):
         problem = 'vb365_retry_wait_timeout must be a whole number of seconds above 0, not %s.' % (timeout,)
     elif _whole_number(poll, 1) is None:
         problem = 'vb365_retry_poll_seconds must be a whole number of seconds above 0, not %s.' % (poll,)
+    elif str(wait).lower() not in BOOLEANS:
+        problem = "vb365_retry_wait '%s' is not true or false." % (wait,)
+    elif _whole_number(window, 0) is None:
+        problem = ('vb365_retry_window_hours must be a whole number of hours, 0 (no window) or more, not %s.'
+                   % (window,))
+    elif _whole_number(window, 0) and not state_dir:
+        problem = 'vb365_retry_state_dir is empty: give the folder where the retries of the window are recorded.'
     return {
         'problem': problem,
+        'wait': str(wait).lower() in ('true', 'yes', 'on', '1'),
+        'window_hours': _whole_number(window, 0) or 0,
+        'state_dir': state_dir,
         'verdicts': [verdict for verdict in RETRY_VERDICTS if verdict in verdicts],
         'jobs': jobs,
         'job_ids': [job for job in jobs if UUID_PATTERN.match(job)],
@@ -366,11 +381,37 @@ def retry_inputs(given):
     }
 
 
-def retry_candidates(job_results, verdicts):
-    """The jobs to start again: enabled, newest session's verdict in ``verdicts``, and not retried by the server."""
+def retry_candidates(job_results, verdicts, recent=None):
+    """The jobs to start again: enabled, newest session's verdict in ``verdicts``, not retried by the server,
+    and not started by this playbook within the window (``recent``, from retry_records)."""
     verdicts = list(verdicts or [])
+    recent = recent or {}
     return [job for job in job_results or []
-            if job.get('enabled') and job.get('verdict') in verdicts and not job.get('will_retry')]
+            if job.get('enabled') and job.get('verdict') in verdicts and not job.get('will_retry')
+            and str(job.get('id')).lower() not in recent]
+
+
+def retry_record_name(host_stem, job_id):
+    """The file that records a retry of one job, in vb365_retry_state_dir; None for an id that is not a UUID."""
+    if not UUID_PATTERN.match(str(job_id or '')):
+        return None
+    return '%s-%s.retry.json' % (report_file_stem(host_stem), str(job_id).lower())
+
+
+def retry_records(found_files, host_stem):
+    """The jobs of this host started within the window: ``{job id: UTC time}`` from ansible.builtin.find's files.
+
+    find chose the files by age; only names this playbook writes count, so another file in the folder is ignored.
+    """
+    prefix = report_file_stem(host_stem) + '-'
+    recent = {}
+    for found in found_files or []:
+        name = os.path.basename(str((found or {}).get('path') or ''))
+        job_id = name[len(prefix):-len('.retry.json')] if name.startswith(prefix) and name.endswith('.retry.json') else ''
+        if UUID_PATTERN.match(job_id):
+            stamp = datetime.datetime.fromtimestamp(float(found.get('mtime') or 0), datetime.timezone.utc)
+            recent[job_id.lower()] = stamp.strftime('%Y-%m-%dT%H:%M:%SZ')
+    return recent
 
 
 def _session_view(session):
@@ -378,14 +419,18 @@ def _session_view(session):
     return dict((key, session.get(key)) for key in ('id', 'status', 'creation_time', 'end_time', 'details'))
 
 
-def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False):
+def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False, waited=True, recent=None,
+                  window_hours=0):
     """Each job before and after the retry, inert for Jinja; ``outcome`` and ``failed_again`` say how it went.
 
-    ``outcomes`` are the job module's results (from async_status, or from the check-mode run), each with
-    ``item`` the candidate it started (or the started task's result, whose ``item`` is); a job the module
-    failed on, that timed out, or that ended with a verdict in ``verdicts`` again, failed again.
+    ``outcomes`` are the job module's results (from async_status, from the start itself when ``waited`` is
+    false, or from the check-mode run), each with ``item`` the candidate it started (or the started task's
+    result, whose ``item`` is); a job the module failed on, that timed out, or that ended with a verdict in
+    ``verdicts`` again, failed again. Without waiting, a job whose start was taken is ``started``. A job in
+    ``recent`` (from retry_records) was started within the window and is not started again.
     """
     verdicts = list(verdicts or [])
+    recent = recent or {}
     by_id = {}
     for outcome in outcomes or []:
         started = outcome.get('item') if isinstance(outcome, dict) else None
@@ -409,6 +454,10 @@ def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False)
             entry['message'] = str(outcome.get('msg') or '')
             if check_mode:
                 entry['outcome'] = 'would start'
+            elif not waited:
+                failed = bool(outcome.get('failed')) or not outcome
+                entry['after'] = {'verdict': None, 'session': _session_view(outcome.get('session')), 'summary': None}
+                entry.update(outcome='could not start' if failed else 'started', failed_again=failed)
             elif not outcome.get('finished', 1) and not outcome.get('failed'):
                 entry.update(outcome='still running', failed_again=True,
                              message='The retry did not end within vb365_retry_wait_timeout.')
@@ -421,6 +470,10 @@ def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False)
                 entry['failed_again'] = failed
         elif job.get('will_retry') and job.get('verdict') in verdicts:
             entry['outcome'] = 'left to the server'
+        elif job_id.lower() in recent and job.get('enabled') and job.get('verdict') in verdicts:
+            entry['outcome'] = 'retried recently'
+            entry['message'] = ('Started by vb365.backup.retry_failed at %s, within vb365_retry_window_hours (%s): '
+                                'not started again.' % (recent[job_id.lower()], window_hours))
         results.append(entry)
     return inert(results)
 
@@ -558,6 +611,8 @@ class FilterModule:
             'retry_inputs': retry_inputs,
             'retry_candidates': retry_candidates,
             'retry_results': retry_results,
+            'retry_record_name': retry_record_name,
+            'retry_records': retry_records,
             'maintenance_inputs': maintenance_inputs,
             'maintenance_plan': maintenance_plan,
         }

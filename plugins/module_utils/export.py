@@ -77,7 +77,7 @@ class CsvExport:
         self._writer.writerow([spreadsheet_cell(log_item[column]) for column in CSV_COLUMNS])
 
     def close(self, trailer):
-        pass
+        """A CSV file has no trailer: the summary goes to the module's result only."""
 
 
 def _json(value):

@@ -125,11 +125,6 @@ def _seconds_between(start_ticks, end_ticks):
     return (end_ticks - start_ticks) / float(_TICKS_PER_SECOND)
 
 
-def normalize_log_item(item):
-    """One log item of any API version as the documented dict of eight keys."""
-    return normalize_log_item_with_ticks(item)[0]
-
-
 def normalize_log_item_with_ticks(item):
     """(log item, start ticks, end ticks): the times parsed once, for LogItemSummary.add."""
     status, title, message = status_title_message(item)
@@ -191,10 +186,6 @@ class LogItemSummary:
         self.by_status = dict((status, 0) for status in STATUSES)
         self._first = None
         self._last = None
-
-    def add(self, log_item, start_ticks=None, end_ticks=None):
-        """Count one normalised item; pass its parsed times when they are at hand."""
-        self.add_parts(log_item['status'], log_item['creation_time'], log_item['end_time'], start_ticks, end_ticks)
 
     def add_parts(self, status, created, ended, start_ticks=None, end_ticks=None):
         """Count one item from its parts, for callers that keep no log item (include_items false)."""

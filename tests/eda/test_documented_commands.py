@@ -82,3 +82,38 @@ def test_the_documented_commands_run_as_written(tmp_path, path, heading, optiona
         state = os.path.join(work, '.local', 'state', 'vb365-eda', 'cursor.json')
         assert os.path.exists(state) == (optional == 'set'), 'the state file is where the docs put it, if set'
         assert info['password'] not in output
+
+
+def test_the_documented_retry_commands_run_as_written(tmp_path):
+    """docs/eda.md's retry block, after the lines of "Run it with ansible-rulebook" that set the connection up."""
+    work = str(tmp_path)
+    setup = [line for line in commands('docs/eda.md', '## Run it with ansible-rulebook')
+             if not line.startswith('ansible-rulebook ')]
+    lines = setup + commands('docs/eda.md', '## Retry a failed job within seconds')
+    assert any(line.startswith('ansible-rulebook ') and 'vb365.backup.retry_failed' in line for line in lines)
+    with vb365_emulator.Fleet(work, [['--product', '8', '--no-rate-limit']], stdout=subprocess.DEVNULL) as fleet:
+        info = fleet.infos[0]
+        vb365_emulator.admin(info, 'faults', {'job_run_seconds': 1, 'job_run_status': 'Success'})
+        env = connection_env(info, HOME=work, REQUESTS_CA_BUNDLE=info['ca_path'])
+        for name in ('VB365_CA_PATH', 'VB365_PASSWORD', 'VB365_SERVER', 'VB365_USERNAME'):
+            env.pop(name, None)
+        with open(os.path.join(work, 'commands.sh'), 'w') as handle:
+            handle.write(script(lines, info, 'set'))
+        run = Rulebook(work, 'documented', ['bash', os.path.join(work, 'commands.sh')], env,
+                       stdin_text=info['password'] + '\n')
+        try:
+            run.wait_for(lambda: vb365_emulator.admin(info, 'state')['counters'].get('GET v8/Events', 0) >= 2,
+                         'the source is watching')
+            session = vb365_emulator.admin(info, 'sessions', {'job': 'Contoso - Mailboxes', 'items': 5})['id']
+            vb365_emulator.admin(info, 'sessions/%s/finish' % session, {'status': 'Failed'})
+            run.wait_for(lambda: 'PLAY RECAP' in run.text(), 'the retry playbook ran')
+        finally:
+            run.stop()
+        output = run.text()
+        counters = vb365_emulator.admin(info, 'state')['counters']
+    assert 'failed=0' in output, output[-5000:]
+    assert counters.get('POST v8/Jobs/{id}/start') == 1
+    records = os.listdir(os.path.join(work, '.local', 'state', 'vb365-retry'))
+    assert len(records) == 1 and records[0].startswith('vb365-localhost-') and records[0].endswith('.retry.json')
+    assert os.path.exists(os.path.join(work, 'vb365-reports', 'vb365-localhost-retry.md'))
+    assert info['password'] not in output

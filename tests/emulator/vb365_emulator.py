@@ -1331,11 +1331,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_body(200, {'id': session.id, 'job_id': session.job['id'], 'status': session.status})
         if len(segments) == 3 and segments[0] == 'sessions' and segments[2] == 'finish' and method == 'POST':
             session = emulator.world.by_id.get(segments[1])
-            status = json.loads(body.decode() or '{}').get('status', 'Success')
+            request = json.loads(body.decode() or '{}')
+            status = request.get('status', 'Success')
             if session is None or not session.running:
                 return self.send_body(400, {'message': 'No running session %s.' % segments[1]})
             if status not in ('Success', 'Warning', 'Failed', 'Stopped'):
                 return self.send_body(400, {'message': 'status is one of Success, Warning, Failed, Stopped.'})
+            # The server's own retry of a failed session (jobWillBeRetried, v7 and later).
+            session.will_be_retried = bool(request.get('will_be_retried', False))
             emulator.finish_session(session, status)
             return self.send_body(200, {'id': session.id, 'status': session.status,
                                         'end_time': fmt_time(session.end_time())})

@@ -28,6 +28,16 @@ def pytest_configure(config):
                                        '(what it checks does not depend on the core; tests/tools/testenv.py)')
     config.addinivalue_line('markers', 'newest_core_only: run on the newest claimed core only (long playbook round '
                                        'trips over what no core changes; tests/tools/testenv.py)')
+    config.addinivalue_line('markers', 'v8_on_every_core: the VB365 8 case runs on every core, the other releases '
+                                       'as edge_cores_only (their answers differ by API version, not by core)')
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker('v8_on_every_core'):
+            params = getattr(getattr(item, 'callspec', None), 'params', {})
+            if 8 not in params.values():
+                item.add_marker(pytest.mark.edge_cores_only)
 
 
 class RunningEmulator:

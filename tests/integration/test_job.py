@@ -61,7 +61,7 @@ def test_start_with_wait_returns_the_new_session_and_its_verdict(product, tmp_pa
     assert job_posts(product) == {'POST %s/Jobs/{id}/start' % version: 1}
 
 
-@pytest.mark.edge_cores_only
+@pytest.mark.v8_on_every_core
 def test_check_mode_sends_no_post_and_a_second_run_changes_nothing(product, tmp_path):
     version = 'v%d' % product.product
     product.admin('faults', {'job_run_seconds': 300})

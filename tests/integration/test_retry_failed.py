@@ -14,9 +14,8 @@ import pytest
 
 from conftest import vb365_emulator
 
-# Long playbook round trips over async, until-loops and job waits: the lowest and the newest core bracket
-# the others, and six cores of them would not fit CI's 90 minutes.
-pytestmark = pytest.mark.edge_cores_only
+# Long playbook round trips over async, until-loops and job waits: the main retry runs on every core, the other
+# paths on the lowest and the newest, which bracket the others, so that six cores fit CI's 90 minutes.
 
 HOSTS = ('vb365-six', 'vb365-seven', 'vb365-eight')
 VERSIONS = dict(zip(HOSTS, ('v6', 'v7', 'v8')))
@@ -121,6 +120,7 @@ def test_retry_starts_only_the_failed_and_missed_jobs_once_and_reports_before_an
     assert not os.listdir(str(tmp_path / 'async')), 'the finished retries left their job files'
 
 
+@pytest.mark.edge_cores_only
 def test_a_job_that_fails_again_fails_the_host_after_the_report_and_sets_the_facts(fleet, tmp_path):
     faults(fleet, job_run_seconds=1, job_run_status='Failed')
     facts_file = tmp_path / 'facts.json'
@@ -143,6 +143,7 @@ def test_a_job_that_fails_again_fails_the_host_after_the_report_and_sets_the_fac
         assert '1 job(s) of %s failed again: %s' % (host, FAILED) in result.stdout
 
 
+@pytest.mark.edge_cores_only
 def test_check_mode_sends_no_post_and_lists_what_would_start(fleet, tmp_path):
     faults(fleet, job_run_seconds=1)
     result = run_retry(fleet, tmp_path, extra_args=['--check'])
@@ -155,6 +156,7 @@ def test_check_mode_sends_no_post_and_lists_what_would_start(fleet, tmp_path):
     assert not (tmp_path / 'reports').exists()
 
 
+@pytest.mark.edge_cores_only
 def test_vb365_jobs_limits_the_retry_to_those_jobs(fleet, tmp_path):
     faults(fleet, job_run_seconds=1)
     result = run_retry(fleet, tmp_path, {'vb365_jobs': '%s, Contoso - Mailboxes' % MISSED})
@@ -166,6 +168,7 @@ def test_vb365_jobs_limits_the_retry_to_those_jobs(fleet, tmp_path):
         assert outcomes(jobs) == {MISSED: 'retried'}
 
 
+@pytest.mark.edge_cores_only
 @pytest.mark.parametrize('extra, message', [
     ({'vb365_retry_verdicts': ['Error', 'Borked']}, 'Unknown verdict(s) Borked in vb365_retry_verdicts'),
     ({'vb365_retry_verdicts': {'Error': True}}, 'vb365_retry_verdicts must be a list'),
@@ -180,6 +183,7 @@ def test_bad_input_fails_before_any_request(fleet, tmp_path, extra, message):
     assert [requests(info) for info in fleet.values()] == [{}, {}, {}]
 
 
+@pytest.mark.edge_cores_only
 def test_server_text_stays_data_in_the_output_reports_and_facts(fleet, tmp_path):
     marker = tmp_path / 'templated'
     faults(fleet, hostile_text=str(marker), job_run_seconds=1, job_run_status='Failed')
@@ -197,3 +201,39 @@ def test_server_text_stays_data_in_the_output_reports_and_facts(fleet, tmp_path)
         assert len(table) == len(jobs) + 1
         assert all(line.count(' | ') == 6 for line in table), table
         assert '\\<script\\>' in markdown and not re.search(r'(?<!\\)<script', markdown)
+
+
+@pytest.mark.edge_cores_only
+def test_unwaited_starts_are_recorded_and_the_window_holds_a_second_start(fleet, tmp_path):
+    # The retries end Failed at once: only the window keeps the next run from starting them again.
+    faults(fleet, job_run_seconds=1, job_run_status='Failed')
+    state_dir = tmp_path / 'state'
+    window = {'vb365_retry_wait': False, 'vb365_retry_window_hours': 12, 'vb365_retry_state_dir': str(state_dir)}
+    first = run_retry(fleet, tmp_path, window, extra_args=['-l', 'vb365-eight'])
+    assert first.returncode == 0, first.stdout[-6000:]
+    assert starts(fleet) == {'vb365-six': 0, 'vb365-seven': 0, 'vb365-eight': 2}
+    jobs = dict((job['job_name'], job) for job in report(tmp_path, 'vb365-eight')['jobs'])
+    assert outcomes(jobs.values()) == {FAILED: 'started', MISSED: 'started', SERVER_RETRIES: 'left to the server'}
+    assert jobs[FAILED]['after']['session']['id'] not in (None, jobs[FAILED]['before']['session']['id'])
+    records = sorted(os.listdir(str(state_dir)))
+    assert records == sorted('vb365-eight-%s.retry.json' % jobs[name]['job_id'] for name in (FAILED, MISSED))
+    assert json.loads((state_dir / records[0]).read_text())['server'] == fleet['vb365-eight']['url']
+
+    second = run_retry(fleet, tmp_path, window, extra_args=['-l', 'vb365-eight'])
+    assert second.returncode == 0, second.stdout[-6000:]
+    assert starts(fleet)['vb365-eight'] == 2, 'a job started within the window was started again'
+    held = dict((job['job_name'], job) for job in report(tmp_path, 'vb365-eight')['jobs'])
+    assert held[FAILED]['before']['verdict'] == 'Error', 'the first retry had not failed yet: the test proves nothing'
+    assert outcomes(held.values()) == {FAILED: 'retried recently', MISSED: 'retried recently',
+                                       SERVER_RETRIES: 'left to the server'}
+    assert 'within vb365_retry_window_hours (12)' in held[FAILED]['message']
+
+    # A record older than the window no longer holds its job; an unrelated file in the folder is ignored.
+    aged = state_dir / ('vb365-eight-%s.retry.json' % jobs[FAILED]['job_id'])
+    thirteen_hours_ago = os.stat(str(aged)).st_mtime - 13 * 3600
+    os.utime(str(aged), (thirteen_hours_ago, thirteen_hours_ago))
+    (state_dir / 'vb365-eight-notes.retry.json').write_text('{}')
+    third = run_retry(fleet, tmp_path, window, extra_args=['-l', 'vb365-eight'])
+    assert third.returncode == 0, third.stdout[-6000:]
+    assert starts(fleet)['vb365-eight'] == 3
+    assert outcomes(report(tmp_path, 'vb365-eight')['jobs'])[FAILED] == 'started'

