@@ -61,6 +61,7 @@ def _organization(client, organization, stale_before_ticks, problems):
     for page in client.iter_pages('/LicensedUsers', params={'organizationId': org_id}, page_size=MAX_PAGE_SIZE):
         for user in page:
             state = user.get('licenseState')
+            state = state if isinstance(state, str) else None
             summary['licensed_users'] += 1
             summary['by_license_state'][state] = summary['by_license_state'].get(state, 0) + 1
             backed_up = bool(user.get('isBackedUp'))

@@ -191,3 +191,13 @@ def test_find_job_by_id_ignores_case_and_lists_the_jobs_when_unknown():
     with pytest.raises(LookupFailure) as raised:
         find_job_by_id([JOBS[0]], OTHER)
     assert raised.value.message == 'No job has the id %s. Jobs on this server: Contoso - Mailboxes (%s).' % (OTHER, JOB)
+
+
+@pytest.mark.parametrize('status', [['Failed'], {'value': 'Failed'}, 5])
+def test_a_status_that_is_not_text_is_unknown_not_a_crash(status):
+    assert normalize_session(dict(raw(1, 'x', 'v8'), status=status))['status'] == 'Unknown'
+
+
+@pytest.mark.parametrize('statistics', ['fast', [1, 2], 5])
+def test_statistics_that_are_not_an_object_are_left_out_not_a_crash(statistics):
+    assert normalize_session(dict(raw(1, 'Success', 'v8'), statistics=statistics))['statistics'] == {}

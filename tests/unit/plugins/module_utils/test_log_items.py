@@ -181,3 +181,18 @@ def test_v8_poll_reads_newest_first_and_stops_at_the_first_old_item(wire):
     assert [entry['usn'] for entry in result['log_items']] == [6, 7]
     assert result['last_usn'] == 7
     assert len(wire.calls) == 3, 'the page after the first old item is not read'
+
+
+@pytest.mark.parametrize('include_items', [True, False])
+def test_a_title_or_type_that_is_not_text_is_an_unknown_operation_not_a_crash(wire, include_items):
+    wire.login()
+    odd = [dict(legacy_item(1, None), title=42), dict(legacy_item(2, None), title={'text': '[Error] x'}),
+           v8_item(3, ['Error'], 'listed type'), v8_item(4, {'kind': 'Error'}, 'object type'),
+           v8_item(5, 'Error', 'a real one')]
+    wire.log_page('v8', odd, 0, 10)
+    result = collect_log_items(reader(), SESSION_ID, page_size=10, include_items=include_items, attention_limit=5)
+    assert result['summary']['total'] == 5
+    assert result['summary']['by_status']['Unknown'] == 4 and result['summary']['by_status']['Error'] == 1
+    assert [entry['message'] for entry in result['attention']] == ['a real one']
+    if include_items:
+        assert [entry['title'] for entry in result['log_items'][:2]] == [42, {'text': '[Error] x'}]

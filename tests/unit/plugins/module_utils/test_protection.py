@@ -131,3 +131,12 @@ def test_v8_an_organization_id_that_is_not_a_uuid_never_becomes_a_path(wire):
     assert 'is not a UUID: it is not put in a request path' in raised.value.message
     assert [call[1] for call in wire.calls] == ['/v8/token', '/v8/Organizations', '/v8/LicensedUsers',
                                                 '/v8/ProtectedUsers']
+
+
+def test_a_licence_state_that_is_not_text_is_counted_as_unknown_not_a_crash(wire):
+    expect_organizations(wire, 'v6', [{'id': ORG_A, 'name': 'Contoso Ltd'}])
+    expect_licensed(wire, 'v6', ORG_A, [licensed('odd', ['Exceeded']), licensed('missing', None)])
+    result = collect_protection(protection_client('v6'), now=NOW)
+    assert result['summary']['licensed_users'] == 2
+    assert result['summary']['by_license_state'][None] == 2
+    assert result['problems'] == []
