@@ -40,13 +40,16 @@ def raw_job(number, name, org=ORG_A, version='v8', enabled=True, last_status='Su
     return body
 
 
-def raw_session(number, job, status, created=RECENT, retried=False, version='v8'):
-    body = {'id': sid(number), 'status': status, 'creationTime': created, 'endTime': None, 'retryCount': 0,
-            'statistics': {}}
-    if version == 'v8':
-        body.update({'jobId': job, 'jobWillBeRetried': retried})
-    else:
-        body['_links'] = {'job': {'href': '/%s/Jobs/%s' % (version, job)}}
+def raw_session(number, job, status, created=RECENT, retried=False):
+    return {'id': sid(number), 'jobId': job, 'status': status, 'creationTime': created, 'endTime': None,
+            'retryCount': 0, 'jobWillBeRetried': retried, 'statistics': {}}
+
+
+def v6_session(number, job, status):
+    # Before v7 a session has no retry flag, and before v8 only its job link names the job.
+    body = raw_session(number, job, status)
+    del body['jobId'], body['jobWillBeRetried']
+    body['_links'] = {'job': {'href': '/v6/Jobs/%s' % job}}
     return body
 
 
@@ -174,7 +177,7 @@ def test_job_verdict(enabled, status, started, verdict):
 def test_v6_reads_the_jobs_own_session_path_and_v5_to_v7_titles(wire):
     expect_listing(wire, [raw_job(1, 'A', version='v6')], version='v6')
     wire.expect('GET', '/v6/Jobs/%s/JobSessions' % jid(1), query={'offset': '0', 'limit': '1000'},
-                body=page([raw_session(1, jid(1), 'Success', version='v6')]))
+                body=page([v6_session(1, jid(1), 'Success')]))
     wire.expect('GET', '/v6/JobSessions/%s/LogItems' % sid(1), query={'offset': '0', 'limit': '10000'},
                 body=page([legacy_item(1, '[Success] Job started'), legacy_item(2, '[Failed] Mailbox denied')], 10000))
     job = collect_jobs(jobs_client(version='v6'), include_last_session=True, now=NOW)['jobs'][0]
