@@ -82,8 +82,10 @@ def test_a_session_made_worse_by_its_operations_counted_without_keeping_them(wir
     expect_listing(wire, [raw_job(1, 'Contoso - Mailboxes')])
     items = [v8_item(1, 'Success', 'start')] + [v8_item(usn, 'Warning', 'quota %d' % usn) for usn in range(2, 6)]
     # The session says Success; its operations say Warning: the verdict is the worse of the two.
+    # The newest by the clock: 08:00+02:00 is 06:00Z, later than 09:00+04:00 (05:00Z), which sorts last as text.
     expect_newest(wire, jid(1), [raw_session(1, jid(1), 'Success', created=OLD),
-                                 raw_session(2, jid(1), 'Success', created='2026-11-29T08:00:00.0000000+02:00')],
+                                 raw_session(2, jid(1), 'Success', created='2026-11-29T08:00:00.0000000+02:00'),
+                                 raw_session(3, jid(1), 'Failed', created='2026-11-29T09:00:00.0000000+04:00')],
                   items)
     result = collect_jobs(jobs_client(), include_last_session=True, attention_limit=2, now=NOW)
     job = result['jobs'][0]
