@@ -196,3 +196,13 @@ def test_a_title_or_type_that_is_not_text_is_an_unknown_operation_not_a_crash(wi
     assert [entry['message'] for entry in result['attention']] == ['a real one']
     if include_items:
         assert [entry['title'] for entry in result['log_items'][:2]] == [42, {'text': '[Error] x'}]
+
+
+@pytest.mark.xfail(strict=True, reason='max_items takes the first items in reading order and points last_usn at the '
+                                       'highest of them: on a page not sorted by usn, the lower new usns after it are '
+                                       'never returned by the next poll (a fix needs the whole read, not a slice)')
+def test_max_items_on_a_page_out_of_usn_order_loses_no_item_for_the_next_poll(wire):
+    wire.login(version='v7')
+    wire.log_page('v7', [legacy_item(usn, '[Success] op') for usn in (5, 3, 4)], 0, 10)
+    result = collect_log_items(reader('v7'), SESSION_ID, page_size=10, since_usn=2, max_items=1)
+    assert result['last_usn'] < 3 or [entry['usn'] for entry in result['log_items']] == [3]
