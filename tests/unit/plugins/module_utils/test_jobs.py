@@ -185,3 +185,15 @@ def test_v6_reads_the_jobs_own_session_path_and_v5_to_v7_titles(wire):
     job = collect_jobs(jobs_client(version='v6'), include_last_session=True, now=NOW)['jobs'][0]
     assert job['verdict'] == 'Error' and job['will_retry'] is False, 'v6 says nothing of retries'
     assert [item['message'] for item in job['attention']] == ['Mailbox denied']
+
+
+def test_v8_every_page_of_jobs_and_organizations_is_read(wire):
+    wire.login()
+    for path, first, second in (('/v8/Jobs', [raw_job(1, 'A'), raw_job(2, 'B', ORG_B)], [raw_job(3, 'C', ORG_B)]),
+                                ('/v8/Organizations', ORGS[:1], ORGS[1:])):
+        # A server that caps the limit: full pages with a next link, then a short one.
+        wire.expect('GET', path, query={'offset': '0', 'limit': '1000'},
+                    body=dict(page(first, len(first)), _links={'next': {'href': 'next'}}))
+        wire.expect('GET', path, query={'offset': str(len(first)), 'limit': '1000'}, body=page(second, len(first)))
+    result = collect_jobs(jobs_client(), organization='fabrikam <script>x</script>', now=NOW)
+    assert [(job['name'], job['organization_id']) for job in result['jobs']] == [('B', ORG_B), ('C', ORG_B)]
