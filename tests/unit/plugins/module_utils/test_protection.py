@@ -140,3 +140,19 @@ def test_a_licence_state_that_is_not_text_is_counted_as_unknown_not_a_crash(wire
     assert result['summary']['licensed_users'] == 2
     assert result['summary']['by_license_state'][None] == 2
     assert result['problems'] == []
+
+
+def test_v8_a_user_protected_on_a_later_page_is_not_unprotected(wire):
+    expect_organizations(wire, 'v8', [{'id': ORG_A, 'name': 'Contoso Ltd'}])
+    expect_licensed(wire, 'v8', ORG_A, [])
+    for path, query, pages in (
+            ('/v8/ProtectedUsers', {'organizationId': ORG_A}, ([{'id': 'p1', 'msid': 'm1'}, {'id': 'p2', 'msid': 'm2'}],
+                                                               [{'id': 'p3', 'msid': 'M3'}])),
+            ('/v8/Organizations/%s/Users' % ORG_A, {}, ([{'id': 'u3', 'name': 'c', 'msid': 'm3'},
+                                                         {'id': 'u4', 'name': 'd', 'msid': 'm4'}],
+                                                        [{'id': 'u1', 'name': 'a', 'msid': 'm1'}]))):
+        wire.expect('GET', path, query=dict(query, offset='0', limit='10000'), body=org_page(pages[0], 2, more=True))
+        wire.expect('GET', path, query=dict(query, offset='2', limit='10000'), body=org_page(pages[1], 2))
+    result = collect_protection(protection_client(), now=NOW)
+    assert [(problem['name'], problem['problem']) for problem in result['problems']] == [('d', 'Unprotected')]
+    assert result['summary']['unprotected'] == 1 and result['summary']['licensed_users'] == 0
