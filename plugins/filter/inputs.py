@@ -184,7 +184,6 @@ def jobs_needing_attention(servers):
     return [text for _order, text in sorted(found, key=lambda pair: pair[0])]
 
 
-
 # The vb365_job_results entries: the contract's key names for jobs_info's job entries.
 JOB_RESULT_KEYS = (('job_name', 'name'), ('job_id', 'id'), ('organization', 'organization'), ('enabled', 'enabled'),
                    ('verdict', 'verdict'), ('will_retry', 'will_retry'), ('session', 'session'),
@@ -232,6 +231,7 @@ def overview_line(servers, server_count, overview_files='', shown=10):
     if not unchecked and not attention:
         line += '; no job failed or was missed'
     return line
+
 
 def session_failure(session, summary, attention, verdict, fail_on, items=10):
     """The failure message of a session that fails ``fail_on``, or an empty string when it does not."""
