@@ -184,6 +184,55 @@ def jobs_needing_attention(servers):
     return [text for _order, text in sorted(found, key=lambda pair: pair[0])]
 
 
+# The vb365_job_results entries: the contract's key names for jobs_info's job entries.
+JOB_RESULT_KEYS = (('job_name', 'name'), ('job_id', 'id'), ('organization', 'organization'), ('enabled', 'enabled'),
+                   ('verdict', 'verdict'), ('will_retry', 'will_retry'), ('session', 'session'),
+                   ('summary', 'summary'), ('attention', 'attention'), ('attention_left_out', 'attention_left_out'))
+
+
+def job_results(jobs):
+    """The role's vb365_job_results from the ``jobs`` of jobs_info (with include_last_session)."""
+    return [dict((key, job.get(source)) for key, source in JOB_RESULT_KEYS) for job in jobs or []]
+
+
+def _attention_tail(attention, shown):
+    """'; needs attention: a, b and N more', at most ``shown`` named; '' when nothing needs attention."""
+    if not attention:
+        return ''
+    shown = int(shown)
+    tail = '; needs attention: ' + ', '.join(attention[:shown])
+    if len(attention) > shown:
+        tail += ' and %d more' % (len(attention) - shown)
+    return tail
+
+
+def jobs_line(server_result, report_files=None, shown=10):
+    """The line a server's jobs-mode run ends with: counts per verdict, where the reports are, what needs attention."""
+    server_result = server_result or {}
+    verdicts = [job.get('verdict') for job in server_result.get('jobs') or []]
+    counts = ''.join('%s %d; ' % (verdict, verdicts.count(verdict)) for verdict in VERDICT_ORDER
+                     if verdicts.count(verdict))
+    where = ('reports in ' + ', '.join(report_files)) if report_files else 'no report written'
+    return '%d job(s) on %s: %s%s%s' % (len(verdicts), server_result.get('host'), counts, where,
+                                        _attention_tail(jobs_needing_attention([server_result]), shown))
+
+
+def overview_line(servers, server_count, overview_files='', shown=10):
+    """The fleet run's last line: where the overview is (``overview_files``, '' when none was written), the servers
+    not checked and the failed or missed jobs."""
+    servers = servers or []
+    unchecked = [server.get('host') for server in servers if server.get('error')]
+    attention = jobs_needing_attention(servers)
+    line = ('Overview of %d server(s) in %s' % (int(server_count), overview_files)) if overview_files else (
+        'No overview written')
+    if unchecked:
+        line += '; not checked: ' + ', '.join(str(host) for host in unchecked)
+    line += _attention_tail(attention, shown)
+    if not unchecked and not attention:
+        line += '; no job failed or was missed'
+    return line
+
+
 def session_failure(session, summary, attention, verdict, fail_on, items=10):
     """The failure message of a session that fails ``fail_on``, or an empty string when it does not."""
     fail_on = list(fail_on or [])
@@ -608,6 +657,9 @@ class FilterModule:
             'stale_overviews': stale_overviews,
             'with_health': with_health,
             'host_failure': host_failure,
+            'job_results': job_results,
+            'jobs_line': jobs_line,
+            'overview_line': overview_line,
             'retry_inputs': retry_inputs,
             'retry_candidates': retry_candidates,
             'retry_results': retry_results,

@@ -76,6 +76,7 @@ def normalize_session(raw, job_names=None, job_id=None):
     session_job_id = _job_id_of(raw) or job_id
     creation_time = raw.get('creationTime')
     end_time = raw.get('endTime')
+    statistics = raw.get('statistics')
     return {
         'id': raw.get('id'),
         'job_id': session_job_id,
@@ -88,7 +89,7 @@ def normalize_session(raw, job_names=None, job_id=None):
         'retry_count': raw.get('retryCount'),
         'will_be_retried': raw.get('jobWillBeRetried'),
         'details': raw.get('details'),
-        'statistics': camel_dict_to_snake_dict(raw.get('statistics') or {}),
+        'statistics': camel_dict_to_snake_dict(statistics) if isinstance(statistics, dict) else {},
     }
 
 

@@ -39,7 +39,7 @@ _TICKS_PER_SECOND = 10000000
 
 def normalize_status(word):
     """Map a status word (any case) to one of STATUSES; anything unrecognised is Unknown."""
-    if not word:
+    if not word or not isinstance(word, str):
         return 'Unknown'
     # Sessions repeat a handful of words thousands of times: remember them (a few, in case a server
     # invents many).
@@ -155,7 +155,8 @@ def status_of(item):
     """The normalised status of a raw item alone, for the counts-only path."""
     if 'type' in item and item.get('title') is None:
         return normalize_status(item.get('type'))
-    match = _TITLE_PREFIX.match(item.get('title') or '')
+    title = item.get('title')
+    match = _TITLE_PREFIX.match(title) if isinstance(title, str) else None
     return normalize_status(match.group(1)) if match else 'Unknown'
 
 
@@ -163,7 +164,7 @@ def status_title_message(item):
     """(status, title, message) of a raw item: v5-v7 read the title's bracketed word, v8 has type and message."""
     title = item.get('title')
     if title is not None or 'type' not in item:
-        text = title or ''
+        text = title if isinstance(title, str) else ''
         match = _TITLE_PREFIX.match(text)
         if match:
             return normalize_status(match.group(1)), title, text[match.end():]

@@ -14,7 +14,7 @@ import time
 
 from ansible_collections.vb365.backup.plugins.module_utils.jobs import find_organization
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import timestamp_ticks
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import MAX_PAGE_SIZE
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import MAX_PAGE_SIZE, path_id
 
 LICENSE_STATES = ('Licensed', 'New', 'TemporarilyAssigned', 'Exceeded')
 # Most severe first: a user over the licence is not processed at all; one in no job is never seen.
@@ -61,6 +61,7 @@ def _organization(client, organization, stale_before_ticks, problems):
     for page in client.iter_pages('/LicensedUsers', params={'organizationId': org_id}, page_size=MAX_PAGE_SIZE):
         for user in page:
             state = user.get('licenseState')
+            state = state if isinstance(state, str) else None
             summary['licensed_users'] += 1
             summary['by_license_state'][state] = summary['by_license_state'].get(state, 0) + 1
             backed_up = bool(user.get('isBackedUp'))
@@ -78,7 +79,8 @@ def _organization(client, organization, stale_before_ticks, problems):
         protected = set()
         for page in client.iter_pages('/ProtectedUsers', params={'organizationId': org_id}, page_size=MAX_PAGE_SIZE):
             protected.update(str(user.get('msid')).lower() for user in page if user.get('msid'))
-        for page in client.iter_pages('/Organizations/%s/Users' % org_id, page_size=MAX_PAGE_SIZE):
+        users_path = '/Organizations/%s/Users' % path_id(org_id, 'an organization')
+        for page in client.iter_pages(users_path, page_size=MAX_PAGE_SIZE):
             for user in page:
                 if user.get('msid') and str(user['msid']).lower() not in protected:
                     summary['unprotected'] += 1

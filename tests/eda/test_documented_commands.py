@@ -45,6 +45,24 @@ def script(lines, info, optional):
     return '\n'.join(['set -e'] + kept) + '\n'
 
 
+def fail_a_session_under(work, info, lines, optional, env, typed, what):
+    """Run the commands; once the source watches, end a session Failed; wait for the playbook. (output, session id)"""
+    with open(os.path.join(work, 'commands.sh'), 'w') as handle:
+        handle.write(script(lines, info, optional))
+    run = Rulebook(work, 'documented', ['bash', os.path.join(work, 'commands.sh')], env, stdin_text=typed)
+    try:
+        # Until the source placed its cursor at latest and long polls; then a failed session must reach
+        # the playbook.
+        run.wait_for(lambda: vb365_emulator.admin(info, 'state')['counters'].get('GET v8/Events', 0) >= 2,
+                     'the source is watching')
+        session = vb365_emulator.admin(info, 'sessions', {'job': 'Contoso - Mailboxes', 'items': 5})['id']
+        vb365_emulator.admin(info, 'sessions/%s/finish' % session, {'status': 'Failed'})
+        run.wait_for(lambda: 'PLAY RECAP' in run.text(), what)
+    finally:
+        run.stop()
+    return run.text(), session
+
+
 @pytest.mark.parametrize('path, heading, optional', [
     ('README.md', '## React within seconds: Event-Driven Ansible', 'unset'),
     ('docs/eda.md', '## Run it with ansible-rulebook', 'set'),
@@ -60,23 +78,10 @@ def test_the_documented_commands_run_as_written(tmp_path, path, heading, optiona
         for name in ('VB365_CA_PATH', 'VB365_PASSWORD') + (('VB365_SERVER', 'VB365_USERNAME') if path != 'README.md'
                                                            else ()):
             env.pop(name, None)
-        with open(os.path.join(work, 'commands.sh'), 'w') as handle:
-            handle.write(script(lines, info, optional))
         typed = info['password'] + '\n' if any(line.startswith('read -rs') for line in lines) else None
         if typed is None:
             env['VB365_PASSWORD'] = info['password']
-        run = Rulebook(work, 'documented', ['bash', os.path.join(work, 'commands.sh')], env, stdin_text=typed)
-        try:
-            # Until the source placed its cursor at latest and long polls; then a failed session must reach
-            # the playbook.
-            run.wait_for(lambda: vb365_emulator.admin(info, 'state')['counters'].get('GET v8/Events', 0) >= 2,
-                         'the source is watching')
-            session = vb365_emulator.admin(info, 'sessions', {'job': 'Contoso - Mailboxes', 'items': 5})['id']
-            vb365_emulator.admin(info, 'sessions/%s/finish' % session, {'status': 'Failed'})
-            run.wait_for(lambda: 'PLAY RECAP' in run.text(), 'the report playbook ran')
-        finally:
-            run.stop()
-        output = run.text()
+        output, session = fail_a_session_under(work, info, lines, optional, env, typed, 'the report playbook ran')
         assert 'failed=0' in output, output[-5000:]
         assert os.path.exists(os.path.join(work, 'vb365-reports', 'vb365-localhost-session-%s.md' % session))
         state = os.path.join(work, '.local', 'state', 'vb365-eda', 'cursor.json')
@@ -97,19 +102,8 @@ def test_the_documented_retry_commands_run_as_written(tmp_path):
         env = connection_env(info, HOME=work, REQUESTS_CA_BUNDLE=info['ca_path'])
         for name in ('VB365_CA_PATH', 'VB365_PASSWORD', 'VB365_SERVER', 'VB365_USERNAME'):
             env.pop(name, None)
-        with open(os.path.join(work, 'commands.sh'), 'w') as handle:
-            handle.write(script(lines, info, 'set'))
-        run = Rulebook(work, 'documented', ['bash', os.path.join(work, 'commands.sh')], env,
-                       stdin_text=info['password'] + '\n')
-        try:
-            run.wait_for(lambda: vb365_emulator.admin(info, 'state')['counters'].get('GET v8/Events', 0) >= 2,
-                         'the source is watching')
-            session = vb365_emulator.admin(info, 'sessions', {'job': 'Contoso - Mailboxes', 'items': 5})['id']
-            vb365_emulator.admin(info, 'sessions/%s/finish' % session, {'status': 'Failed'})
-            run.wait_for(lambda: 'PLAY RECAP' in run.text(), 'the retry playbook ran')
-        finally:
-            run.stop()
-        output = run.text()
+        output, _session = fail_a_session_under(work, info, lines, 'set', env, info['password'] + '\n',
+                                                'the retry playbook ran')
         counters = vb365_emulator.admin(info, 'state')['counters']
     assert 'failed=0' in output, output[-5000:]
     assert counters.get('POST v8/Jobs/{id}/start') == 1

@@ -377,3 +377,34 @@ def test_maintenance_plan_refuses_a_state_file_it_did_not_write(recorded, messag
     plan = inputs.maintenance_plan(server_jobs(), recorded)
     assert message in plan['problem']
     assert plan['disable'] == [] and plan['enable'] == [] and plan['write'] is False
+
+
+def test_job_results_use_the_contract_names():
+    job = {'name': 'Mail', 'id': 'a', 'organization': 'Contoso', 'enabled': True, 'verdict': 'Error', 'will_retry': False,
+           'session': {'id': 's'}, 'summary': {'total': 1}, 'attention': [], 'attention_left_out': 0, 'extra': 1}
+    assert inputs.job_results([job]) == [{
+        'job_name': 'Mail', 'job_id': 'a', 'organization': 'Contoso', 'enabled': True, 'verdict': 'Error',
+        'will_retry': False, 'session': {'id': 's'}, 'summary': {'total': 1}, 'attention': [], 'attention_left_out': 0}]
+    assert inputs.job_results(None) == []
+
+
+SERVER_JOBS = {'host': 'emea', 'jobs': [{'job_name': 'A', 'verdict': 'Success'}, {'job_name': 'B', 'verdict': 'Missed'},
+                                        {'job_name': 'C', 'verdict': 'Error'}, {'job_name': 'D', 'verdict': 'Success'}]}
+
+
+def test_jobs_line_counts_worst_first_and_names_what_needs_attention():
+    assert inputs.jobs_line(SERVER_JOBS, ['/r/a.json', '/r/a.md'], 10) == (
+        '4 job(s) on emea: Error 1; Missed 1; Success 2; reports in /r/a.json, /r/a.md; '
+        'needs attention: C on emea (Error), B on emea (Missed)')
+    assert inputs.jobs_line(SERVER_JOBS, [], 1) == (
+        '4 job(s) on emea: Error 1; Missed 1; Success 2; no report written; needs attention: C on emea (Error) and 1 more')
+    assert inputs.jobs_line({'host': 'x', 'jobs': []}) == '0 job(s) on x: no report written'
+
+
+def test_overview_line():
+    down = {'host': 'down', 'error': 'refused', 'jobs': []}
+    assert inputs.overview_line([SERVER_JOBS, down], 2, '/r/vb365-overview.{json}', 5) == (
+        'Overview of 2 server(s) in /r/vb365-overview.{json}; not checked: down; '
+        'needs attention: C on emea (Error), B on emea (Missed)')
+    fine = {'host': 'ok', 'jobs': [{'job_name': 'A', 'verdict': 'Success'}]}
+    assert inputs.overview_line([fine], 1, '') == 'No overview written; no job failed or was missed'
