@@ -22,6 +22,7 @@ from ansible_collections.vb365.backup.plugins.module_utils.session_feed import i
 UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 API_VERSIONS = ('auto', 'v5', 'v6', 'v7', 'v8')
 BOOLEANS = ('true', 'false', 'yes', 'no', 'on', 'off', '1', '0')
+TRUE_WORDS = ('true', 'yes', 'on', '1')
 # Status words users may write, in any case and without blanks, as the modules accept them.
 STATUS_WORDS = {
     'success': 'Success', 'succeeded': 'Success', 'warning': 'Warning', 'error': 'Error', 'failed': 'Error',
@@ -418,7 +419,7 @@ def retry_inputs(given):
         problem = 'vb365_retry_state_dir is empty: give the folder where the retries of the window are recorded.'
     return {
         'problem': problem,
-        'wait': str(wait).lower() in ('true', 'yes', 'on', '1'),
+        'wait': str(wait).lower() in TRUE_WORDS,
         'window_hours': _whole_number(window, 0) or 0,
         'state_dir': state_dir,
         'verdicts': [verdict for verdict in RETRY_VERDICTS if verdict in verdicts],
@@ -472,8 +473,8 @@ def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False,
                   window_hours=0):
     """Each job before and after the retry, inert for Jinja; ``outcome`` and ``failed_again`` say how it went.
 
-    ``outcomes`` are the job module's results (from async_status, from the start itself when ``waited`` is
-    false, or from the check-mode run), each with ``item`` the candidate it started (or the started task's
+    ``outcomes`` are the job module's results (read with the async_results lookup, from the start itself when
+    ``waited`` is false, or from the check-mode run), each with ``item`` the candidate it started (or the started task's
     result, whose ``item`` is); a job the module failed on, that timed out, or that ended with a verdict in
     ``verdicts`` again, failed again. Without waiting, a job whose start was taken is ``started``. A job in
     ``recent`` (from retry_records) was started within the window and is not started again.
@@ -567,7 +568,7 @@ def maintenance_inputs(given):
         'wait': _whole_number(wait, 0) or 0,
         'poll_seconds': _whole_number(poll, 1) or 1,
         'retries': -(-(_whole_number(wait, 0) or 0) // (_whole_number(poll, 1) or 1)),
-        'stop_running': str(stop_running).lower() in ('true', 'yes', 'on', '1'),
+        'stop_running': str(stop_running).lower() in TRUE_WORDS,
         'state_dir': state_dir,
     }
 
