@@ -60,17 +60,12 @@ def _checked_id(value, what):
 class _Job:
     """One job as jobs_info shows it, with its sessions as job_sessions_info shows them."""
 
-    def __init__(self, client, name=None, job_id=None):
+    def __init__(self, client, record):
         self.client = client
-        found = collect_jobs(client, job_names=[name] if name is not None else None,
-                             job_ids=[job_id] if job_id is not None else None, enabled_only=False)
-        self.record = found['jobs'][0]
-        self.id = _checked_id(self.record['id'], 'a job')
-        self.name = self.record['name']
+        self.record = record
+        self.id = _checked_id(record['id'], 'a job')
+        self.name = record['name']
         self.names = {self.id.lower(): self.name}
-
-    def reread(self):
-        return _Job(self.client, job_id=self.id)
 
     def sessions(self):
         return [normalize_session(raw, self.names, self.id)
@@ -151,26 +146,63 @@ def _start(job, known_ids, full, warn):
     return session
 
 
-def _wait_for_end(job, session, wait_timeout):
-    deadline = _monotonic() + wait_timeout
-    delay = 1
-    while session['status'] not in FINAL_STATUSES:
-        remaining = deadline - _monotonic()
-        if remaining <= 0:
-            raise JobActionError(
-                'Job %r is still running after wait_timeout (%d s): session %s has status %s. Nothing was stopped. '
-                'Follow it with vb365.backup.job_sessions_info (job_session_id: %s), or run again with a longer '
-                'wait_timeout.' % (job.name, wait_timeout, session['id'], session['status'], session['id']),
-                kind='wait_timeout', job=job.record, session=session)
-        _sleep(min(delay, remaining))
-        delay = min(delay * 2, WAIT_POLL_MAX_SECONDS)
-        session = job.session(session['id'])
+def _still_running(job, session, wait_timeout):
+    return JobActionError(
+        'Job %r is still running after wait_timeout (%d s): session %s has status %s. Nothing was stopped. '
+        'Follow it with vb365.backup.job_sessions_info (job_session_id: %s), or run again with a longer '
+        'wait_timeout.' % (job.name, wait_timeout, session['id'], session['status'], session['id']),
+        kind='wait_timeout', job=job.record, session=session)
+
+
+def _ending(job, session):
     counted = collect_log_items(job.client, session['id'], page_size=MAX_PAGE_SIZE, include_items=False,
                                 attention_limit=ATTENTION_LIMIT)
     summary = counted['summary']
-    return session, {'verdict': session_verdict(session['status'], summary and summary['by_status']),
-                     'summary': summary, 'attention': counted['attention'],
-                     'attention_left_out': counted['attention_left_out']}
+    return {'verdict': session_verdict(session['status'], summary and summary['by_status']),
+            'summary': summary, 'attention': counted['attention'], 'attention_left_out': counted['attention_left_out']}
+
+
+def _lost_track(job, session, exc):
+    return JobActionError('Job %r runs session %s, but following it failed: %s Look at it with '
+                          'vb365.backup.job_sessions_info (job_session_id: %s).'
+                          % (job.name, session['id'], exc.message, session['id']),
+                          kind=exc.kind, cause=exc, job=job.record, session=session)
+
+
+def _wait_for_ends(followed, wait_timeout, max_delay=WAIT_POLL_MAX_SECONDS):
+    """Wait for every (job, session) of followed at once: one poll round reads each session still running.
+
+    Returns, in the same order, (session as it ended, its verdict and counts) or the JobActionError of that job
+    (still running at wait_timeout, or a read that failed), so that one job's trouble does not end the others' wait.
+    """
+    deadline = _monotonic() + wait_timeout
+    sessions = [session for _job, session in followed]
+    outcomes = [None] * len(followed)
+    delay = 1
+    while True:
+        pending = [index for index, session in enumerate(sessions)
+                   if outcomes[index] is None and session['status'] not in FINAL_STATUSES]
+        remaining = deadline - _monotonic()
+        if not pending or remaining <= 0:
+            break
+        _sleep(min(delay, remaining))
+        delay = min(delay * 2, max_delay)
+        for index in pending:
+            try:
+                sessions[index] = followed[index][0].session(sessions[index]['id'])
+            except Vb365Error as exc:
+                outcomes[index] = _lost_track(followed[index][0], sessions[index], exc)
+    for index, ((job, _started), session) in enumerate(zip(followed, sessions)):
+        if outcomes[index] is not None:
+            continue
+        if session['status'] not in FINAL_STATUSES:
+            outcomes[index] = _still_running(job, session, wait_timeout)
+            continue
+        try:
+            outcomes[index] = (session, _ending(job, session))
+        except Vb365Error as exc:
+            outcomes[index] = _lost_track(job, session, exc)
+    return outcomes
 
 
 def _plan(state, job, running):
@@ -195,23 +227,25 @@ ALREADY = {'enabled': 'is already enabled', 'disabled': 'is already disabled', '
            'stopped': 'is not running'}
 
 
-def act_on_job(client, state, name=None, job_id=None, full=False, wait=False, wait_timeout=3600, check_mode=False,
-               warn=None):
-    """The module's result: the job brought to state, its session and, with wait, how that session ended."""
-    warn = warn or (lambda message: None)
+def _find_jobs(client, state, names=None, job_ids=None):
+    """The jobs named or identified, read in one listing, after the checks that need no request."""
     if state not in JOB_STATES:
         raise Vb365Error('state must be one of %s, not %r.' % (', '.join(JOB_STATES), state), kind='config')
     if client.api_version == 'v5':
         raise Vb365Error('Acting on jobs needs REST API v6 or newer, and %s is used with v5 (VBO 5): upgrade the '
                          'server, or set api_version to auto or v6 or newer if it serves one.' % client.base_url,
                          kind='version')
-    job = _Job(client, name=name, job_id=job_id)
+    found = collect_jobs(client, job_names=names or None, job_ids=job_ids or None, enabled_only=False)
+    return [_Job(client, record) for record in found['jobs']]
+
+
+def _act(job, state, full, check_mode, warn):
+    """Bring one job to state without waiting: its result so far and the session to wait for, if any."""
     sessions = job.sessions()
     running = running_session(sessions)
     before = {'enabled': job.record['enabled'], 'running': running is not None}
     action, after = _plan(state, job, running)
     session = running
-    result = {'changed': action is not None, 'diff': {'before': before, 'after': after if action else before}}
     if action is None:
         message = 'Job %r %s: nothing to do.' % (job.name, ALREADY[state])
     elif check_mode:
@@ -224,20 +258,104 @@ def act_on_job(client, state, name=None, job_id=None, full=False, wait=False, wa
             session = _start(job, known_ids, full, warn)
         else:
             try:
-                client.post_once('/Jobs/%s/%s' % (job.id, action))
+                job.client.post_once('/Jobs/%s/%s' % (job.id, action))
             except Vb365Error as exc:
                 raise _refusal(exc, action, job)
             if session is not None:
                 session = job.session(session['id'])
         message = '%s job %r.' % (DONE[action], job.name)
-    waited = wait and state in ('started', 'stopped') and session is not None and not check_mode
+    return {'changed': action is not None, 'diff': {'before': before, 'after': after if action else before},
+            'job': job.record, 'session': session, 'msg': message}
+
+
+def _follows(result, state, wait, check_mode):
+    return wait and state in ('started', 'stopped') and result['session'] is not None and not check_mode
+
+
+def _ended(result, session, ending):
+    result.update(ending, session=session)
+    result['msg'] += ' Its session %s ended: %s.' % (session['id'], ending['verdict'])
+
+
+def _noted_session(result):
+    if result['session'] is not None and 'verdict' not in result:
+        result['msg'] += ' Session: %s (%s).' % (result['session']['id'], result['session']['status'])
+
+
+def act_on_job(client, state, name=None, job_id=None, full=False, wait=False, wait_timeout=3600, check_mode=False,
+               warn=None):
+    """The module's result: the job brought to state, its session and, with wait, how that session ended."""
+    warn = warn or (lambda message: None)
+    job = _find_jobs(client, state, [name] if name is not None else None,
+                     [job_id] if job_id is not None else None)[0]
+    result = _act(job, state, full, check_mode, warn)
+    waited = _follows(result, state, wait, check_mode)
     if waited:
-        session, ending = _wait_for_end(job, session, wait_timeout)
-        result.update(ending)
-        message += ' Its session %s ended: %s.' % (session['id'], ending['verdict'])
-    elif session is not None:
-        message += ' Session: %s (%s).' % (session['id'], session['status'])
-    if waited or (action is not None and not check_mode):
-        job = job.reread()
-    result.update({'job': job.record, 'session': session, 'msg': message, 'api_version': client.api_version})
+        ended = _wait_for_ends([(job, result['session'])], wait_timeout)[0]
+        if isinstance(ended, JobActionError):
+            raise ended
+        _ended(result, *ended)
+    _noted_session(result)
+    if waited or (result['changed'] and not check_mode):
+        result['job'] = _find_jobs(client, state, job_ids=[job.id])[0].record
+    result['api_version'] = client.api_version
     return result
+
+
+def _failure(exc):
+    details = getattr(exc, 'details', {})
+    return dict(details, failed=True, msg=exc.message, error=exc.to_dict())
+
+
+def act_on_jobs(client, state, names=None, job_ids=None, full=False, wait=False, wait_timeout=3600, check_mode=False,
+                warn=None, poll_interval=WAIT_POLL_MAX_SECONDS):
+    """Many jobs brought to state in one run, each as act_on_job would; with wait, all followed at once.
+
+    Every name and id must match before anything is sent. A job the server refuses, whose start has an unknown
+    outcome or that outlives wait_timeout fails on its own (``failed``, ``msg``, ``error`` in its result); the
+    others go on. ``results`` keep the server's order of the jobs.
+    """
+    warn = warn or (lambda message: None)
+    jobs = _find_jobs(client, state, names, job_ids)
+    results = []
+    for job in jobs:
+        try:
+            results.append(_act(job, state, full, check_mode, warn))
+        except Vb365Error as exc:
+            results.append(dict(_failure(exc), job=job.record, session=None, changed=False))
+    followed = [(job, result) for job, result in zip(jobs, results)
+                if not result.get('failed') and _follows(result, state, wait, check_mode)]
+    endings = (_wait_for_ends([(job, result['session']) for job, result in followed], wait_timeout, poll_interval)
+               if followed else [])
+    for (job, result), ended in zip(followed, endings):
+        if isinstance(ended, JobActionError):
+            result.update(_failure(ended))
+        else:
+            _ended(result, *ended)
+    for result in results:
+        if not result.get('failed'):
+            _noted_session(result)
+    waited = set(id(result) for _job, result in followed)
+    changed_ids = [job.id for job, result in zip(jobs, results)
+                   if id(result) in waited or (result['changed'] and not check_mode)]
+    if changed_ids:
+        try:
+            now = dict((job.id, job.record) for job in _find_jobs(client, state, job_ids=changed_ids))
+        except Vb365Error as exc:
+            # What was sent stays reported: the jobs are shown as they were read before.
+            warn('Reading the jobs again after the changes failed (%s); they are shown as read before.' % exc.message)
+            now = {}
+        for job, result in zip(jobs, results):
+            result['job'] = now.get(job.id, result['job'])
+    diff = {'before': {}, 'after': {}}
+    for result in results:
+        for side, state_of_job in result.pop('diff', {}).items():
+            diff[side][result['job']['name']] = state_of_job
+    failed = [result for result in results if result.get('failed')]
+    changed = any(result['changed'] for result in results)
+    changed_count = sum(1 for result in results if result['changed'])
+    message = '%d job(s): %d changed, %d failed.' % (len(results), changed_count, len(failed))
+    if failed:
+        message += ' ' + ' '.join(result['msg'] for result in failed)
+    return {'changed': changed, 'failed': bool(failed), 'results': results, 'msg': message,
+            'api_version': client.api_version, 'diff': diff}
