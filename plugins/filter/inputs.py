@@ -436,9 +436,13 @@ def retry_candidates(job_results, verdicts, recent=None):
     and not started by this playbook within the window (``recent``, from retry_records)."""
     verdicts = list(verdicts or [])
     recent = recent or {}
+    return [job for job in _retry_due(job_results, verdicts)
+            if UUID_PATTERN.match(str(job.get('id'))) and str(job.get('id')).lower() not in recent]
+
+
+def _retry_due(job_results, verdicts):
     return [job for job in job_results or []
-            if job.get('enabled') and job.get('verdict') in verdicts and not job.get('will_retry')
-            and str(job.get('id')).lower() not in recent]
+            if job.get('enabled') and job.get('verdict') in verdicts and not job.get('will_retry')]
 
 
 def retry_record_name(host_stem, job_id):
@@ -473,23 +477,21 @@ def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False,
                   window_hours=0):
     """Each job before and after the retry, inert for Jinja; ``outcome`` and ``failed_again`` say how it went.
 
-    ``outcomes`` are the job module's results (read with the async_results lookup, from the start itself when
-    ``waited`` is false, or from the check-mode run), each with ``item`` the candidate it started (or the started task's
-    result, whose ``item`` is); a job the module failed on, that timed out, or that ended with a verdict in
-    ``verdicts`` again, failed again. Without waiting, a job whose start was taken is ``started``. A job in
-    ``recent`` (from retry_records) was started within the window and is not started again.
+    ``outcomes`` are the ``results`` of vb365.backup.jobs (waited for when ``waited``, else only started, or from a
+    check-mode run), one per job, each with the ``job`` it acted on; a job the module failed on, that was still
+    running at the wait's end, or that ended with a verdict in ``verdicts`` again, failed again. Without waiting, a job
+    whose start was taken is ``started``. A job in ``recent`` (from retry_records) was started within the window and
+    is not started again.
     """
     verdicts = list(verdicts or [])
     recent = recent or {}
     by_id = {}
     for outcome in outcomes or []:
-        started = outcome.get('item') if isinstance(outcome, dict) else None
-        # async_status loops over the started tasks' results, whose own item is the candidate.
-        if isinstance(started, dict) and 'ansible_job_id' in started:
-            started = started.get('item')
-        if isinstance(started, dict):
-            by_id[str(started.get('id'))] = outcome
+        acted_on = outcome.get('job') if isinstance(outcome, dict) else None
+        if isinstance(acted_on, dict):
+            by_id[str(acted_on.get('id')).lower()] = outcome
     chosen = set(str(job.get('id')) for job in candidates or [])
+    due = set(str(job.get('id')) for job in _retry_due(job_results, verdicts))
     results = []
     for job in job_results or []:
         job_id = str(job.get('id'))
@@ -500,7 +502,7 @@ def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False,
             'after': None, 'outcome': 'not retried', 'failed_again': False, 'message': '',
         }
         if job_id in chosen:
-            outcome = by_id.get(job_id) or {}
+            outcome = by_id.get(job_id.lower()) or {}
             entry['message'] = str(outcome.get('msg') or '')
             if check_mode:
                 entry['outcome'] = 'would start'
@@ -508,9 +510,9 @@ def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False,
                 failed = bool(outcome.get('failed')) or not outcome
                 entry['after'] = {'verdict': None, 'session': _session_view(outcome.get('session')), 'summary': None}
                 entry.update(outcome='could not start' if failed else 'started', failed_again=failed)
-            elif not outcome.get('finished', 1) and not outcome.get('failed'):
-                entry.update(outcome='still running', failed_again=True,
-                             message='The retry did not end within vb365_retry_wait_timeout.')
+            elif (outcome.get('error') or {}).get('kind') == 'wait_timeout':
+                entry['after'] = {'verdict': None, 'session': _session_view(outcome.get('session')), 'summary': None}
+                entry.update(outcome='still running', failed_again=True)
             else:
                 verdict = outcome.get('verdict')
                 entry['after'] = {'verdict': verdict, 'session': _session_view(outcome.get('session')),
@@ -520,6 +522,11 @@ def retry_results(job_results, candidates, outcomes, verdicts, check_mode=False,
                 entry['failed_again'] = failed
         elif job.get('will_retry') and job.get('verdict') in verdicts:
             entry['outcome'] = 'left to the server'
+        elif job_id in due and not UUID_PATTERN.match(job_id):
+            # An id the server sent goes into no request path unless it is a UUID.
+            entry.update(outcome='could not start', failed_again=not check_mode,
+                         message='The server gave this job the id %r, which is not a UUID: it was not started.'
+                         % job_id[:80])
         elif job_id.lower() in recent and job.get('enabled') and job.get('verdict') in verdicts:
             entry['outcome'] = 'retried recently'
             entry['message'] = ('Started by vb365.backup.retry_failed at %s, within vb365_retry_window_hours (%s): '

@@ -47,8 +47,7 @@ def test_a_failed_job_is_retried_once_not_twice(tmp_path, product):
     version = 'v%d' % product
     state_file = os.path.join(work, 'cursor.json')
     state_dir = os.path.join(work, 'retries')
-    settings = {'VB365_STATE_FILE': state_file, 'VB365_INTERVAL': str(INTERVAL), 'VB365_RETRY_STATE_DIR': state_dir,
-                'ANSIBLE_ASYNC_DIR': os.path.join(work, 'async')}
+    settings = {'VB365_STATE_FILE': state_file, 'VB365_INTERVAL': str(INTERVAL), 'VB365_RETRY_STATE_DIR': state_dir}
     with vb365_emulator.Fleet(work, [['--product', str(product), '--no-rate-limit']],
                               stdout=subprocess.DEVNULL) as fleet:
         info = fleet.infos[0]

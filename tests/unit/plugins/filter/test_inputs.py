@@ -184,33 +184,35 @@ def test_retry_inputs_bad_input_says_what_to_do(extra, message):
     assert message in inputs.retry_inputs(dict(RETRY_BASE, **extra))['problem']
 
 
+ID = '00000000-0000-4000-8000-00000000000'  # + one hex digit: a UUID per job
 JOBS = [
-    {'id': 'a', 'name': 'Failed', 'enabled': True, 'verdict': 'Error', 'will_retry': False},
-    {'id': 'b', 'name': 'Missed', 'enabled': True, 'verdict': 'Missed', 'will_retry': False},
-    {'id': 'c', 'name': 'Server retries', 'enabled': True, 'verdict': 'Error', 'will_retry': True},
-    {'id': 'd', 'name': 'Disabled', 'enabled': False, 'verdict': 'Error', 'will_retry': False},
-    {'id': 'e', 'name': 'Fine', 'enabled': True, 'verdict': 'Success', 'will_retry': False},
-    {'id': 'f', 'name': 'Warned {{ lookup("pipe", "id") }}', 'enabled': True, 'verdict': 'Warning',
+    {'id': ID + 'a', 'name': 'Failed', 'enabled': True, 'verdict': 'Error', 'will_retry': False},
+    {'id': ID + 'b', 'name': 'Missed', 'enabled': True, 'verdict': 'Missed', 'will_retry': False},
+    {'id': ID + 'c', 'name': 'Server retries', 'enabled': True, 'verdict': 'Error', 'will_retry': True},
+    {'id': ID + 'd', 'name': 'Disabled', 'enabled': False, 'verdict': 'Error', 'will_retry': False},
+    {'id': ID + 'e', 'name': 'Fine', 'enabled': True, 'verdict': 'Success', 'will_retry': False},
+    {'id': ID + 'f', 'name': 'Warned {{ lookup("pipe", "id") }}', 'enabled': True, 'verdict': 'Warning',
      'will_retry': False},
 ]
 
 
 def test_retry_candidates_are_enabled_failed_jobs_the_server_leaves_alone():
-    assert [job['id'] for job in inputs.retry_candidates(JOBS, ['Error', 'Missed'])] == ['a', 'b']
-    assert [job['id'] for job in inputs.retry_candidates(JOBS, ['Warning'])] == ['f']
+    assert [job['id'][-1] for job in inputs.retry_candidates(JOBS, ['Error', 'Missed'])] == ['a', 'b']
+    assert [job['id'][-1] for job in inputs.retry_candidates(JOBS, ['Warning'])] == ['f']
     assert inputs.retry_candidates(None, ['Error']) == []
 
 
 def test_retry_results_before_and_after():
     candidates = inputs.retry_candidates(JOBS, ['Error', 'Missed', 'Warning'])
     outcomes = [
-        {'item': JOBS[0], 'finished': 1, 'verdict': 'Success', 'session': {'id': 's1', 'status': 'Success'},
+        {'job': JOBS[0], 'verdict': 'Success', 'session': {'id': 's1', 'status': 'Success'},
          'summary': {'total': 3}, 'msg': 'Started.'},
-        {'item': JOBS[1], 'finished': 1, 'failed': False, 'msg': 'Could not start: refused.'},
-        {'item': {'ansible_job_id': 'j1', 'item': JOBS[5]}, 'finished': 0},
+        {'job': JOBS[1], 'failed': True, 'msg': 'Could not start: refused.', 'error': {'kind': 'http'}},
+        {'job': JOBS[5], 'failed': True, 'session': {'id': 's5', 'status': 'Running'}, 'msg': 'Still running.',
+         'error': {'kind': 'wait_timeout'}},
     ]
     results = inputs.retry_results(JOBS, candidates, outcomes, ['Error', 'Missed', 'Warning'])
-    by_id = dict((entry['job_id'], entry) for entry in results)
+    by_id = dict((entry['job_id'][-1], entry) for entry in results)
     assert by_id['a']['outcome'] == 'retried' and not by_id['a']['failed_again']
     assert by_id['a']['before']['verdict'] == 'Error' and by_id['a']['after']['verdict'] == 'Success'
     assert by_id['a']['after']['session']['id'] == 's1'
@@ -218,13 +220,23 @@ def test_retry_results_before_and_after():
     assert by_id['c']['outcome'] == 'left to the server' and by_id['c']['after'] is None
     assert by_id['d']['outcome'] == 'not retried'
     assert by_id['f']['outcome'] == 'still running' and by_id['f']['failed_again']
+    assert by_id['f']['after']['session']['id'] == 's5' and by_id['f']['message'] == 'Still running.'
     assert '{{' not in by_id['f']['job_name']
+
+
+def test_a_job_whose_id_is_not_a_uuid_is_not_started_and_fails_the_host():
+    hostile = dict(JOBS[0], id="../{{ lookup('pipe', 'id') }}")
+    assert inputs.retry_candidates([hostile, JOBS[1]], ['Error', 'Missed']) == [JOBS[1]]
+    entry = inputs.retry_results([hostile], [], [], ['Error'])[0]
+    assert (entry['outcome'], entry['failed_again']) == ('could not start', True)
+    assert 'which is not a UUID: it was not started' in entry['message'] and '{{' not in entry['message']
+    assert inputs.retry_results([hostile], [], [], ['Error'], True)[0]['failed_again'] is False
 
 
 def test_retry_results_in_check_mode_would_start():
     candidates = inputs.retry_candidates(JOBS, ['Error'])
-    results = inputs.retry_results(JOBS, candidates, [{'item': JOBS[0], 'msg': 'would start'}], ['Error'], True)
-    assert [(entry['job_id'], entry['outcome']) for entry in results if entry['outcome'] != 'not retried'] == [
+    results = inputs.retry_results(JOBS, candidates, [{'job': JOBS[0], 'msg': 'would start'}], ['Error'], True)
+    assert [(entry['job_id'][-1], entry['outcome']) for entry in results if entry['outcome'] != 'not retried'] == [
         ('a', 'would start'), ('c', 'left to the server')]
     assert not any(entry['failed_again'] for entry in results)
 
@@ -258,16 +270,16 @@ def test_a_job_started_within_the_window_is_held_and_reported():
     jobs = [dict(JOBS[0], id=RECORDED), JOBS[1]]
     recent = {RECORDED: '2026-12-02T01:00:00Z'}
     candidates = inputs.retry_candidates(jobs, ['Error', 'Missed'], recent)
-    assert [job['id'] for job in candidates] == ['b']
-    started = [{'item': JOBS[1], 'changed': True, 'session': {'id': 's2', 'status': 'Running'}}]
+    assert [job['id'] for job in candidates] == [ID + 'b']
+    started = [{'job': JOBS[1], 'changed': True, 'session': {'id': 's2', 'status': 'Running'}}]
     results = inputs.retry_results(jobs, candidates, started, ['Error', 'Missed'], waited=False, recent=recent,
                                    window_hours=12)
     by_id = dict((entry['job_id'], entry) for entry in results)
     assert by_id[RECORDED]['outcome'] == 'retried recently' and not by_id[RECORDED]['failed_again']
     assert by_id[RECORDED]['message'] == ('Started by vb365.backup.retry_failed at 2026-12-02T01:00:00Z, within '
                                           'vb365_retry_window_hours (12): not started again.')
-    assert by_id['b']['outcome'] == 'started' and by_id['b']['after']['session']['id'] == 's2'
-    refused = [{'item': JOBS[1], 'failed': True, 'msg': "Job 'Missed' is already running."}]
+    assert by_id[ID + 'b']['outcome'] == 'started' and by_id[ID + 'b']['after']['session']['id'] == 's2'
+    refused = [{'job': JOBS[1], 'failed': True, 'msg': "Job 'Missed' is already running."}]
     entry = inputs.retry_results(jobs, candidates, refused, ['Error', 'Missed'], waited=False)[1]
     assert (entry['outcome'], entry['failed_again'], entry['message']) == (
         'could not start', True, "Job 'Missed' is already running.")
