@@ -177,11 +177,11 @@ def _wait_for_ends(followed, wait_timeout, max_delay=WAIT_POLL_MAX_SECONDS):
     """
     deadline = _monotonic() + wait_timeout
     sessions = [session for _job, session in followed]
-    outcomes = [None] * len(followed)
+    outcomes = {}
     delay = 1
     while True:
         pending = [index for index, session in enumerate(sessions)
-                   if outcomes[index] is None and session['status'] not in FINAL_STATUSES]
+                   if index not in outcomes and session['status'] not in FINAL_STATUSES]
         remaining = deadline - _monotonic()
         if not pending or remaining <= 0:
             break
@@ -193,7 +193,7 @@ def _wait_for_ends(followed, wait_timeout, max_delay=WAIT_POLL_MAX_SECONDS):
             except Vb365Error as exc:
                 outcomes[index] = _lost_track(followed[index][0], sessions[index], exc)
     for index, ((job, _started), session) in enumerate(zip(followed, sessions)):
-        if outcomes[index] is not None:
+        if index in outcomes:
             continue
         if session['status'] not in FINAL_STATUSES:
             outcomes[index] = _still_running(job, session, wait_timeout)
@@ -202,7 +202,7 @@ def _wait_for_ends(followed, wait_timeout, max_delay=WAIT_POLL_MAX_SECONDS):
             outcomes[index] = (session, _ending(job, session))
         except Vb365Error as exc:
             outcomes[index] = _lost_track(job, session, exc)
-    return outcomes
+    return [outcomes[index] for index in range(len(followed))]
 
 
 def _plan(state, job, running):
