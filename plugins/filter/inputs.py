@@ -17,10 +17,9 @@ import re
 
 from ansible_collections.vb365.backup.plugins.filter.report import VERDICT_ORDER
 from ansible_collections.vb365.backup.plugins.module_utils.session_feed import inert
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import API_VERSION_CHOICES, UUID_PATTERN
 
 
-UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
-API_VERSIONS = ('auto', 'v5', 'v6', 'v7', 'v8')
 BOOLEANS = ('true', 'false', 'yes', 'no', 'on', 'off', '1', '0')
 TRUE_WORDS = ('true', 'yes', 'on', '1')
 # Status words users may write, in any case and without blanks, as the modules accept them.
@@ -110,9 +109,9 @@ def role_inputs(given):
         problem = 'vb365_jobs holds an empty name: give job names or ids, in a list or separated by commas.'
     elif session_id and not UUID_PATTERN.match(session_id):
         problem = "vb365_job_session_id '%s' is not a UUID (like 7f3f1f4e-2c41-4f7c-9b0e-5d2b8f7a9c10)." % session_id
-    elif api_version not in API_VERSIONS:
+    elif api_version not in API_VERSION_CHOICES:
         problem = "vb365_api_version '%s' is not one of %s%s." % (
-            api_version, ', '.join(API_VERSIONS), from_env('api_version', api_version))
+            api_version, ', '.join(API_VERSION_CHOICES), from_env('api_version', api_version))
     elif str(validate_certs).lower() not in BOOLEANS:
         problem = "vb365_validate_certs '%s' is not true or false%s." % (validate_certs,
                                                                          from_env('validate_certs', validate_certs))
