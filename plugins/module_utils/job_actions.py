@@ -31,14 +31,18 @@ SESSION_PAGE_SIZE = 1000
 
 
 class JobActionError(Vb365Error):
-    """A refused or uncertain action; ``details`` (job, session) go into the task's failure result."""
+    """A refused or uncertain action; ``details`` (job, session) go into the task's failure result.
 
-    def __init__(self, message, kind='action', cause=None, **details):
+    ``sent`` says that the action's POST went out (it may have changed the job), so the result says changed.
+    """
+
+    def __init__(self, message, kind='action', cause=None, sent=False, **details):
         super().__init__(message, kind=kind, status=getattr(cause, 'status', None),
                          method=getattr(cause, 'method', None), path=getattr(cause, 'path', None),
                          server_message=getattr(cause, 'server_message', None),
                          error_code=getattr(cause, 'error_code', None))
         self.details = details
+        self.sent = sent
 
 
 def _sleep(seconds):
@@ -68,12 +72,23 @@ class _Job:
         self.names = {self.id.lower(): self.name}
 
     def sessions(self):
-        return [normalize_session(raw, self.names, self.id)
+        return [normalize_session(_session_object(raw, 'a session of job %r' % self.name), self.names, self.id)
                 for page in session_pages(self.client, self.id, page_size=SESSION_PAGE_SIZE) for raw in page]
 
     def session(self, session_id):
-        return normalize_session(self.client.get('/JobSessions/%s' % _checked_id(session_id, 'a session')),
-                                 self.names, self.id)
+        raw = _session_object(self.client.get('/JobSessions/%s' % _checked_id(session_id, 'a session')),
+                              'the session %s' % session_id)
+        # A mixed-up answer (a proxy, a hostile server) would make the wait follow another session.
+        if str(raw.get('id')).lower() != str(session_id).lower():
+            raise Vb365Error('Asked for session %s, the server answered with session %r.'
+                             % (session_id, str(raw.get('id'))[:80]), kind='protocol')
+        return normalize_session(raw, self.names, self.id)
+
+
+def _session_object(raw, what):
+    if not isinstance(raw, dict):
+        raise Vb365Error('The server sent %s as %s, not an object.' % (what, type(raw).__name__), kind='protocol')
+    return raw
 
 
 def _newest(sessions):
@@ -127,22 +142,27 @@ def _start(job, known_ids, full, warn):
             session = _look_for_new_session(job, known_ids)
         except Vb365Error as read_exc:
             raise JobActionError('%s Reading its sessions afterwards failed too: %s' % (unknown, read_exc.message),
-                                 kind='unknown_outcome', cause=exc, job=job.record)
+                                 kind='unknown_outcome', cause=exc, sent=True, job=job.record)
         if session is None:
             raise JobActionError('%s No new session of it appeared within %d s.' % (unknown, SESSION_APPEAR_SECONDS),
-                                 kind='unknown_outcome', cause=exc, job=job.record)
+                                 kind='unknown_outcome', cause=exc, sent=True, job=job.record)
         warn('The start of job %r got no usable answer (%s), but the job did start: session %s. The start was not sent '
              'again.' % (job.name, exc.message, session['id']))
         return session
-    if isinstance(answer, dict) and answer.get('id'):
-        _checked_id(answer['id'], 'a session')
-        return normalize_session(answer, job.names, job.id)
-    session = _look_for_new_session(job, known_ids)
+    try:
+        if isinstance(answer, dict) and answer.get('id'):
+            _checked_id(answer['id'], 'a session')
+            return normalize_session(answer, job.names, job.id)
+        session = _look_for_new_session(job, known_ids)
+    except Vb365Error as exc:
+        raise JobActionError('Job %r was started, but its new session could not be read: %s Look at its sessions with '
+                             'vb365.backup.job_sessions_info before starting it again.' % (job.name, exc.message),
+                             kind='unknown_outcome', cause=exc, sent=True, job=job.record)
     if session is None:
         raise JobActionError('Job %r was started (the server answered without a session), but no new session of it '
                              'appeared within %d s. Look at its sessions with vb365.backup.job_sessions_info before '
                              'starting it again.' % (job.name, SESSION_APPEAR_SECONDS), kind='unknown_outcome',
-                             job=job.record)
+                             sent=True, job=job.record)
     return session
 
 
@@ -236,7 +256,14 @@ def _find_jobs(client, state, names=None, job_ids=None):
                          'server, or set api_version to auto or v6 or newer if it serves one.' % client.base_url,
                          kind='version')
     found = collect_jobs(client, job_names=names or None, job_ids=job_ids or None, enabled_only=False)
-    return [_Job(client, record) for record in found['jobs']]
+    jobs, seen = [], set()
+    for record in found['jobs']:
+        job = _Job(client, record)
+        # Two listed jobs with one id are one job: it is acted on once.
+        if job.id.lower() not in seen:
+            seen.add(job.id.lower())
+            jobs.append(job)
+    return jobs
 
 
 def _act(job, state, full, check_mode, warn):
@@ -262,7 +289,12 @@ def _act(job, state, full, check_mode, warn):
             except Vb365Error as exc:
                 raise _refusal(exc, action, job)
             if session is not None:
-                session = job.session(session['id'])
+                try:
+                    session = job.session(session['id'])
+                except Vb365Error as exc:
+                    raise JobActionError('%s job %r, but reading its session %s again failed: %s'
+                                         % (DONE[action], job.name, session['id'], exc.message),
+                                         kind=exc.kind, cause=exc, sent=True, job=job.record)
         message = '%s job %r.' % (DONE[action], job.name)
     return {'changed': action is not None, 'diff': {'before': before, 'after': after if action else before},
             'job': job.record, 'session': session, 'msg': message}
@@ -322,7 +354,7 @@ def act_on_jobs(client, state, names=None, job_ids=None, full=False, wait=False,
         try:
             results.append(_act(job, state, full, check_mode, warn))
         except Vb365Error as exc:
-            results.append(dict(_failure(exc), job=job.record, session=None, changed=False))
+            results.append(dict(_failure(exc), job=job.record, session=None, changed=getattr(exc, 'sent', False)))
     followed = [(job, result) for job, result in zip(jobs, results)
                 if not result.get('failed') and _follows(result, state, wait, check_mode)]
     endings = (_wait_for_ends([(job, result['session']) for job, result in followed], wait_timeout, poll_interval)

@@ -205,7 +205,7 @@ def main():
                             full=params['full'], wait=params['wait'], wait_timeout=params['wait_timeout'],
                             check_mode=module.check_mode, warn=module.warn)
     except JobActionError as exc:
-        module.fail_from_error(exc, **exc.details)
+        module.fail_from_error(exc, changed=exc.sent, **exc.details)
     except Vb365Error as exc:
         module.fail_from_error(exc)
     if not module._diff:

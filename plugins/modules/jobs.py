@@ -83,6 +83,9 @@ notes:
     Requests per run: C(/Jobs) and C(/Organizations) before and after the changes (not once per job), each job's
     sessions and one POST per job that changes. With O(wait), one C(/JobSessions/{id}) per running session and poll
     (every 1 s at first, then up to every O(poll_interval) s) and the counts of each ended session's operations.
+  - On v6 and v7 the server answers a start without its session, so each start is followed by reads of that job's
+    sessions until the new one appears (every 2 s, for up to 30 s), before the next job is started; the
+    O(wait_timeout) clock starts once every job was started.
   - The connection option O(retries) applies to reads and the login only, never to the POST of an action.
 '''
 
@@ -96,12 +99,13 @@ EXAMPLES = r'''
     wait: true
     wait_timeout: 7200
   register: rerun
-  failed_when: false
+  # A job that failed is in its entry; fail the task only when no job could be looked at.
+  failed_when: rerun.results is not defined
 
 - name: Say how each went
   ansible.builtin.debug:
     msg: "{{ item.job.name }}: {{ item.verdict | default(item.msg) }}"
-  loop: "{{ rerun.results }}"
+  loop: "{{ rerun.results | default([]) }}"
   loop_control:
     label: "{{ item.job.name }}"
 
@@ -120,7 +124,7 @@ results:
       (RV(results[].job), RV(results[].session), and with O(wait) RV(results[].verdict), RV(results[].summary),
       RV(results[].attention) and RV(results[].attention_left_out)), its own RV(results[].changed) and
       RV(results[].msg), and RV(results[].failed) with RV(results[].error) for a job that failed.
-  returned: when the jobs were found
+  returned: when the jobs were found, also when some of them failed
   type: list
   elements: dict
   contains:

@@ -252,3 +252,52 @@ def test_bad_input_fails_before_any_request(wire, capsys, bad, message):
     assert failed
     assert message in result['msg']
     assert wire.calls == []
+
+
+def test_a_session_answer_for_another_session_or_not_an_object_fails_that_job_alone(wire, capsys, clock):
+    wire.login()
+    expect_jobs(wire, [job(JOB_A), job(JOB_C)])
+    expect_sessions(wire, JOB_A, [session(OLD, JOB_A, 'Failed')])
+    wire.expect('POST', '/v8/Jobs/%s/start' % JOB_A, body=session(NEW_A, JOB_A, 'Running', CREATED))
+    expect_sessions(wire, JOB_C, [session(OLD, JOB_C, 'Failed')])
+    wire.expect('POST', '/v8/Jobs/%s/start' % JOB_C, body=session(NEW_C, JOB_C, 'Running', CREATED))
+    # A mixed-up answer would make the wait follow, and report, another job's session.
+    wire.expect('GET', '/v8/JobSessions/%s' % NEW_A, body=session(OLD, JOB_C, 'Success', CREATED))
+    wire.expect('GET', '/v8/JobSessions/%s' % NEW_C, body=['not', 'a', 'session'])
+    expect_jobs(wire, [job(JOB_A, last_status='Running'), job(JOB_C, last_status='Running')])
+    failed, result = run_module(main, args(ids=[JOB_A, JOB_C], state='started', wait=True), capsys)
+    assert failed
+    entries = by_name(result)
+    mixed, broken = entries['Contoso - Mailboxes'], entries['Fabrikam - All users']
+    assert mixed['failed'] and mixed['changed'] and mixed['session']['id'] == NEW_A
+    assert 'Asked for session %s, the server answered with session' % NEW_A in mixed['msg']
+    assert broken['failed'] and broken['error']['kind'] == 'protocol' and 'not an object' in broken['msg']
+    assert 'verdict' not in mixed and 'verdict' not in broken
+    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB_A, '/v8/Jobs/%s/start' % JOB_C]
+
+
+def test_a_stop_whose_session_cannot_be_read_again_says_it_was_sent_and_changed(wire, capsys, clock):
+    wire.login()
+    expect_jobs(wire, [job(JOB_A, last_status='Running')])
+    expect_sessions(wire, JOB_A, [session(NEW_A, JOB_A, 'Running', CREATED)])
+    wire.expect('POST', '/v8/Jobs/%s/stop' % JOB_A, status=204)
+    wire.expect('GET', '/v8/JobSessions/%s' % NEW_A, status=404, body={'message': 'Not found.'})
+    failed, result = run_module(main, args(ids=[JOB_A], state='stopped', retries=0), capsys)
+    assert failed
+    entry = result['results'][0]
+    assert entry['changed'] is True and result['changed'] is True
+    assert entry['msg'].startswith("Stopped job 'Contoso - Mailboxes', but reading its session %s again failed" % NEW_A)
+
+
+def test_a_job_listed_twice_with_one_id_is_started_once(wire, capsys, clock):
+    wire.login()
+    twin = dict(job(JOB_A), name='Contoso - Mailboxes (copy)')
+    expect_jobs(wire, [job(JOB_A), twin])
+    expect_sessions(wire, JOB_A, [session(OLD, JOB_A, 'Failed')])
+    wire.expect('POST', '/v8/Jobs/%s/start' % JOB_A, body=session(NEW_A, JOB_A, 'Running', CREATED))
+    expect_jobs(wire, [job(JOB_A, last_status='Running')])
+    failed, result = run_module(main, args(names=['Contoso - Mailboxes', 'Contoso - Mailboxes (copy)'],
+                                           state='started'), capsys)
+    assert not failed, result['msg']
+    assert len(result['results']) == 1
+    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB_A]
