@@ -1,159 +1,32 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, vb365.backup contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""AnsibleModule for this collection: connection options, declared value checks, error reporting.
+"""AnsibleModule for this collection: the shared options (options.py), one lazily built client, error reporting.
 
 Every module builds on Vb365Module, so the connection options, their environment fallbacks, the
-checks of values (UUIDs, ranges, status lists, times) and the way failures read are the same
-everywhere. Modules declare their options and checks and call ``self.client``; they never build
-URLs or touch requests.
+checks of values and the way failures read are the same everywhere. Modules declare their options and
+checks and call ``self.client``; they never build URLs or touch requests.
 """
 
 from __future__ import annotations
 
-import os
-import re
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-
-from ansible_collections.vb365.backup.plugins.module_utils.normalize import parse_status_filter, timestamp_ticks
+from ansible_collections.vb365.backup.plugins.module_utils.options import (
+    CONNECTION_CHECKS,
+    apply_checks,
+    connection_argument_spec,
+    credential_problem,
+    explain_environment,
+    forget_environment,
+    pick_credentials,
+)
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import (
-    API_VERSION_CHOICES,
-    DEFAULT_PORT,
     HAS_REQUESTS,
-    MAX_PAGE_SIZE,
-    MAX_RETRIES,
     REQUESTS_IMPORT_ERROR,
     Vb365Client,
     Vb365Error,
-    is_uuid,
 )
-
-CREDENTIAL_OPTIONS = ('username', 'password', 'access_token', 'refresh_token')
-CREDENTIAL_ENV = dict((name, 'VB365_%s' % name.upper()) for name in CREDENTIAL_OPTIONS)
-SETTING_OPTIONS = ('server', 'port', 'api_version', 'validate_certs', 'ca_path', 'timeout', 'retries')
-SETTING_ENV = dict((name, 'VB365_%s' % name.upper()) for name in SETTING_OPTIONS)
-
-# Settings this run took from the environment, so that an error about one names its variable.
-_FROM_ENVIRONMENT = {}
-
-
-def _recorded_env_fallback(variable):
-    value = env_fallback(variable)
-    _FROM_ENVIRONMENT[variable] = value
-    return value
-
-
-# -- declared value checks: each takes (option name, value) and returns the value to use, or raises ValueError.
-
-def uuid_value(name, value):
-    text = str(value).strip()
-    if not is_uuid(text):
-        raise ValueError('%s %r is not a UUID (like 7f3f1f4e-2c41-4f7c-9b0e-5d2b8f7a9c10).' % (name, value))
-    return text
-
-
-def uuid_list(name, values):
-    return [uuid_value('%s[%d]' % (name, index), value) for index, value in enumerate(values)]
-
-
-def int_range(minimum=None, maximum=None):
-    def check(name, value):
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            if maximum is None:
-                bounds = '%d or more' % minimum
-            else:
-                bounds = 'between %d and %d' % (minimum, maximum)
-            raise ValueError('%s must be %s, not %d.' % (name, bounds, value))
-        return value
-    return check
-
-
-def status_list(name, value):
-    try:
-        return parse_status_filter(value)
-    except ValueError as exc:
-        raise ValueError('%s: %s' % (name, exc))
-
-
-def iso_time(name, value):
-    if timestamp_ticks(value) is None:
-        raise ValueError('%s %r is not an ISO 8601 date and time (like 2026-11-27T22:00:00Z or '
-                         '2026-11-27T22:00:00+01:00).' % (name, value))
-    return value
-
-
-def fact_name(name, value):
-    if not re.match(r'^[A-Za-z_][A-Za-z0-9_]*$', value):
-        raise ValueError('%s %r is not a variable name (letters, digits and underscores, not starting with a digit).'
-                         % (name, value))
-    return value
-
-
-def non_empty(name, value):
-    if not str(value).strip():
-        raise ValueError('%s is empty.' % name)
-    return value
-
-
-PAGE_SIZE = int_range(1, MAX_PAGE_SIZE)
-POSITIVE = int_range(1)
-NOT_NEGATIVE = int_range(0)
-
-CONNECTION_CHECKS = {
-    'port': int_range(1, 65535),
-    'timeout': POSITIVE,
-    'retries': int_range(0, MAX_RETRIES),
-}
-
-
-def connection_argument_spec():
-    # Credentials have no env fallback here: they are taken from the environment as a set, only
-    # when the task gives none (see Vb365Module._credentials), so a token given to a task is not
-    # mixed with a password that an AWX credential put in the environment.
-    spec = dict(
-        server=dict(type='str', required=True),
-        port=dict(type='int', default=DEFAULT_PORT),
-        username=dict(type='str'),
-        password=dict(type='str', no_log=True),
-        access_token=dict(type='str', no_log=True),
-        refresh_token=dict(type='str', no_log=True),
-        api_version=dict(type='str', default='auto', choices=list(API_VERSION_CHOICES)),
-        validate_certs=dict(type='bool', default=True),
-        ca_path=dict(type='path'),
-        timeout=dict(type='int', default=30),
-        retries=dict(type='int', default=3),
-    )
-    for name, variable in SETTING_ENV.items():
-        spec[name]['fallback'] = (_recorded_env_fallback, [variable])
-    return spec
-
-
-def credential_problem(credentials):
-    """Why a set of credentials cannot be used, or None when it can."""
-    username = credentials.get('username')
-    password = credentials.get('password')
-    tokens = [name for name in ('access_token', 'refresh_token') if credentials.get(name)]
-    if (username or password) and tokens:
-        return ('conflicting credentials: give either username and password, or access_token and/or '
-                'refresh_token, not both (got %s).' % ', '.join(
-                    name for name in CREDENTIAL_OPTIONS if credentials.get(name)))
-    if bool(username) != bool(password):
-        return 'username and password go together: %s is missing.' % ('password' if username else 'username')
-    if not (username or tokens):
-        return ('no credentials: give username and password, or access_token and/or refresh_token '
-                '(or set VB365_USERNAME and VB365_PASSWORD, or VB365_ACCESS_TOKEN).')
-    return None
-
-
-def explain_environment(message):
-    """The message, naming the environment variable of each setting it mentions that came from there."""
-    notes = []
-    for name, variable in SETTING_ENV.items():
-        if variable in _FROM_ENVIRONMENT and re.search(r'\b%s\b' % name, message):
-            value = _FROM_ENVIRONMENT[variable]
-            notes.append('%s came from the environment variable %s=%r' % (name, variable, value))
-    return '%s (%s)' % (message, '; '.join(notes)) if notes else message
 
 
 class Vb365Module(AnsibleModule):
@@ -165,7 +38,7 @@ class Vb365Module(AnsibleModule):
     """
 
     def __init__(self, argument_spec=None, value_checks=None, register_tokens=True, keep_token=False, **kwargs):
-        _FROM_ENVIRONMENT.clear()
+        forget_environment()
         spec = connection_argument_spec()
         spec.update(argument_spec or {})
         kwargs.setdefault('supports_check_mode', True)
@@ -175,12 +48,10 @@ class Vb365Module(AnsibleModule):
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         checks = dict(CONNECTION_CHECKS)
         checks.update(value_checks or {})
-        for name, check in checks.items():
-            if self.params.get(name) is not None:
-                try:
-                    self.params[name] = check(name, self.params[name])
-                except ValueError as exc:
-                    self.fail_json(msg=str(exc))
+        try:
+            apply_checks(self.params, checks)
+        except ValueError as exc:
+            self.fail_json(msg=str(exc))
         self._settling = False
         # Tokens the client obtains are kept out of results and logs, unless returning them is the
         # module's purpose (vb365.backup.token), where the task's no_log protects them.
@@ -206,14 +77,12 @@ class Vb365Module(AnsibleModule):
             self._client.close()
 
     def _credentials(self):
-        given = dict((name, self.params.get(name)) for name in CREDENTIAL_OPTIONS if self.params.get(name))
-        if given:
-            return given, 'task options'
-        from_env = dict((name, os.environ.get(env)) for name, env in CREDENTIAL_ENV.items() if os.environ.get(env))
-        for secret in ('password', 'access_token', 'refresh_token'):
-            if from_env.get(secret):
-                self.no_log_values.add(from_env[secret])
-        return from_env, 'environment (VB365_*)'
+        credentials, source = pick_credentials(self.params, 'task options')
+        if source != 'task options':
+            for secret in ('password', 'access_token', 'refresh_token'):
+                if credentials.get(secret):
+                    self.no_log_values.add(credentials[secret])
+        return credentials, source
 
     @property
     def client(self):

@@ -181,8 +181,8 @@ api_version:
 
 from ansible_collections.vb365.backup.plugins.module_utils.job_actions import JOB_STATES, JobActionError, act_on_job
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import (
-    POSITIVE, Vb365Module, non_empty, uuid_value)
+from ansible_collections.vb365.backup.plugins.module_utils.options import POSITIVE, non_empty, uuid_value
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
 
 
 def main():

@@ -157,8 +157,9 @@ from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import c
 from ansible_collections.vb365.backup.plugins.module_utils.log_items import collect_log_items
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import session_verdict
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import (
-    PAGE_SIZE, Vb365Module, fact_name, int_range, status_list, uuid_value)
+from ansible_collections.vb365.backup.plugins.module_utils.options import (
+    PAGE_SIZE, fact_name, int_range, status_list, uuid_value)
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
 
 
 def folder_problem(path, check_mode):

@@ -220,8 +220,9 @@ last_usn:
 
 from ansible_collections.vb365.backup.plugins.module_utils.log_items import collect_log_items
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import (
-    NOT_NEGATIVE, PAGE_SIZE, POSITIVE, Vb365Module, status_list, uuid_value)
+from ansible_collections.vb365.backup.plugins.module_utils.options import (
+    NOT_NEGATIVE, PAGE_SIZE, POSITIVE, status_list, uuid_value)
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
 
 
 def main():

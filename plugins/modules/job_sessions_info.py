@@ -174,8 +174,9 @@ api_version:
 
 from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import collect_sessions
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import (
-    PAGE_SIZE, POSITIVE, Vb365Module, iso_time, non_empty, status_list, uuid_value)
+from ansible_collections.vb365.backup.plugins.module_utils.options import (
+    PAGE_SIZE, POSITIVE, iso_time, non_empty, status_list, uuid_value)
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
 
 
 def main():

@@ -183,12 +183,8 @@ api_version:
 
 from ansible_collections.vb365.backup.plugins.module_utils.job_actions import JOB_STATES, act_on_jobs
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import (
-    POSITIVE, Vb365Module, non_empty, uuid_list)
-
-
-def non_empty_names(name, values):
-    return [non_empty('%s[%d]' % (name, index), value) for index, value in enumerate(values)]
+from ansible_collections.vb365.backup.plugins.module_utils.options import POSITIVE, non_empty_list, uuid_list
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
 
 
 def main():
@@ -202,7 +198,7 @@ def main():
             wait_timeout=dict(type='int', default=3600),
             poll_interval=dict(type='int', default=15),
         ),
-        value_checks=dict(names=non_empty_names, ids=uuid_list, wait_timeout=POSITIVE, poll_interval=POSITIVE),
+        value_checks=dict(names=non_empty_list, ids=uuid_list, wait_timeout=POSITIVE, poll_interval=POSITIVE),
         required_one_of=[('names', 'ids')],
     )
     params = module.params

@@ -208,8 +208,8 @@ api_version:
 
 from ansible_collections.vb365.backup.plugins.module_utils.jobs import collect_jobs
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import (
-    POSITIVE, Vb365Module, int_range, non_empty, uuid_list)
+from ansible_collections.vb365.backup.plugins.module_utils.options import POSITIVE, int_range, non_empty, uuid_list
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
 
 
 def main():

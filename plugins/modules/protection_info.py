@@ -94,7 +94,8 @@ api_version:
 
 from ansible_collections.vb365.backup.plugins.module_utils.protection import collect_protection
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import POSITIVE, Vb365Module
+from ansible_collections.vb365.backup.plugins.module_utils.options import POSITIVE
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
 
 
 def main():

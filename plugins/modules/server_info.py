@@ -178,7 +178,8 @@ api_version:
 
 from ansible_collections.vb365.backup.plugins.module_utils.server_health import collect_server_info
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import NOT_NEGATIVE, Vb365Module, int_range
+from ansible_collections.vb365.backup.plugins.module_utils.options import NOT_NEGATIVE, int_range
+from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
 
 
 def main():

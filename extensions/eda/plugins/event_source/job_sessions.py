@@ -28,7 +28,13 @@ description:
     derived from the server and the session id, so a resent event is the same event.
   - One login for the source's whole life, renewed on HTTP 401. Connection failures, HTTP 5xx and 429 are
     logged and retried with capped backoff, forever; wrong credentials, TLS failures and a server that
-    serves no VB365 REST API stop the source with a clear error. Arguments are checked before any request.
+    serves no VB365 REST API stop the source with a clear error.
+  - Arguments are checked before any request, by ansible-core's own argument validation over the modules'
+    connection options, so a wrong value gets the message a module would give. Each connection option falls
+    back to its C(VB365_*) environment variable as in the modules (E(VB365_SERVER), E(VB365_PORT),
+    E(VB365_API_VERSION), E(VB365_VALIDATE_CERTS), E(VB365_CA_PATH), E(VB365_TIMEOUT)), and the credentials
+    to E(VB365_USERNAME) and E(VB365_PASSWORD) as a pair when neither is given. An argument that is empty
+    (an unset rulebook variable) counts as not given; an unknown argument is an error.
   - With O(state_file), the cursor is written atomically after each event was queued, so a restart sends
     the sessions that ended while the source was down, once, and none twice. With O(feedback) (EDA
     controller), the cursor moves only after the rule engine took the event.
@@ -41,7 +47,8 @@ description:
     (see the collection's docs/eda.md for run_playbook's retries and notifications).
   - Each source has its own thread and its own HTTP connection, so many sources in one rulebook do not
     wait for each other.
-  - Needs the Python library C(requests) where ansible-rulebook runs.
+  - Needs the Python library C(requests) and ansible-core where ansible-rulebook runs (decision
+    environments have both).
 options:
   server:
     description: Host name, IP address or C(https://host[:port]) of the VB365 REST API (E(VB365_SERVER)).
@@ -157,59 +164,56 @@ BACKOFF_START_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 60.0
 
 
+def _argument_spec(options, session_feed):
+    """The modules' connection options (but tokens and retries: the source logs in, and retries forever)
+    and the source's own, with the same types, choices, defaults and environment variables."""
+    spec = options.connection_argument_spec()
+    for name in ('access_token', 'refresh_token', 'retries'):
+        del spec[name]
+    spec.update(
+        interval=dict(type='int', default=session_feed.DEFAULT_INTERVAL,
+                      fallback=options.from_environment('VB365_INTERVAL')),
+        statuses=dict(type='list', elements='str', default=sorted(session_feed.FINAL_STATUSES)),
+        job_names=dict(type='list', elements='str', default=[]),
+        job_ids=dict(type='list', elements='str', default=[]),
+        attention_limit=dict(type='int', default=10),
+        state_file=dict(type='path', fallback=options.from_environment('VB365_STATE_FILE')),
+        feedback=dict(type='bool', default=False),
+        feedback_timeout=dict(type='int', default=120),
+    )
+    return spec
+
+
 def _settings(args, vb365_api, session_feed):
     """Checked arguments, or a ValueError that says which one is wrong, before any request."""
-    from ansible_collections.vb365.backup.plugins.module_utils.normalize import parse_status_filter
+    from ansible_collections.vb365.backup.plugins.module_utils import options
 
-    def integer(name, default, minimum, variable=None):
-        value = args.get(name)
-        if value is None or value == '':
-            # An unset rulebook variable rendered through default('', true) is empty: use the default.
-            value = (os.environ.get(variable) if variable else None) or default
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)  # A rulebook template renders numbers as text.
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise ValueError('%s must be a whole number of at least %d, not %r.' % (name, minimum, value))
-        return value
-
-    settings = {'server': args.get('server') or os.environ.get('VB365_SERVER'),
-                'username': args.get('username') or os.environ.get('VB365_USERNAME'),
-                'password': args.get('password') or os.environ.get('VB365_PASSWORD'),
-                'ca_path': args.get('ca_path') or os.environ.get('VB365_CA_PATH') or None,
-                'api_version': args.get('api_version', 'auto'), 'validate_certs': args.get('validate_certs', True)}
-    if not settings['server']:
-        raise ValueError('server is missing: give the VB365 server (or set VB365_SERVER).')
-    if not (settings['username'] and settings['password']):
-        raise ValueError('username and password are missing: give both (or set VB365_USERNAME and VB365_PASSWORD).')
-    if not isinstance(settings['validate_certs'], bool):
-        raise ValueError('validate_certs must be true or false, not %r.' % (settings['validate_certs'],))
-    settings['port'] = integer('port', vb365_api.DEFAULT_PORT, 1)
-    settings['timeout'] = integer('timeout', 30, 1)
-    settings['interval'] = integer('interval', session_feed.DEFAULT_INTERVAL, 1, 'VB365_INTERVAL')
-    settings['attention_limit'] = integer('attention_limit', 10, 0)
-    settings['feedback_timeout'] = integer('feedback_timeout', 120, 1)
-    statuses = parse_status_filter(args.get('statuses') or sorted(session_feed.FINAL_STATUSES))
-    not_final = sorted(statuses - session_feed.FINAL_STATUSES)
+    # ansible-rulebook adds the feedback queue to the arguments; an unset rulebook variable rendered through
+    # default('', true) is empty, and means not given (so its environment variable or default applies).
+    given = dict((name, value) for name, value in args.items()
+                 if name != 'eda_feedback_queue' and value is not None and value != '')
+    checks = dict(options.CONNECTION_CHECKS, interval=options.POSITIVE, statuses=options.status_list,
+                  job_names=options.non_empty_list, job_ids=options.uuid_list, attention_limit=options.NOT_NEGATIVE,
+                  feedback_timeout=options.POSITIVE)
+    settings = options.validate(_argument_spec(options, session_feed), given, checks,
+                                name='vb365.backup.job_sessions event source')
+    # As in the modules: from the environment as a pair, only when the rulebook gives neither.
+    credentials, source = options.pick_credentials(settings, 'source arguments', names=('username', 'password'))
+    if not credentials:
+        raise ValueError('no credentials: give username and password (or set VB365_USERNAME and VB365_PASSWORD).')
+    problem = options.credential_problem(credentials)
+    if problem:
+        raise ValueError('Credentials from %s: %s' % (source, problem))
+    settings.update(username=credentials['username'], password=credentials['password'])
+    not_final = sorted(settings['statuses'] - session_feed.FINAL_STATUSES)
     if not_final:
         raise ValueError('statuses: %s is not a final status; a session produces an event when it ends with '
                          'Success, Warning, Error or Stop.' % ', '.join(not_final))
-    settings['statuses'] = statuses
-    for name in ('job_names', 'job_ids'):
-        value = args.get(name) or []
-        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
-            raise ValueError('%s must be a list of non-empty strings, not %r.' % (name, value))
-        settings[name] = value
-    for job_id in settings['job_ids']:
-        if not vb365_api.is_uuid(job_id.strip()):
-            raise ValueError('job_ids: %r is not a UUID.' % job_id)
-    state_file = args.get('state_file') or os.environ.get('VB365_STATE_FILE') or None
-    if state_file is not None and not isinstance(state_file, str):
-        raise ValueError('state_file must be a path, not %r.' % (state_file,))
-    if state_file and not os.path.isdir(os.path.dirname(os.path.abspath(state_file))):
-        raise ValueError('state_file %s: its folder does not exist.' % state_file)
-    settings['state_file'] = state_file
-    settings['feedback_queue'] = args.get('eda_feedback_queue') if args.get('feedback', False) else None
-    if args.get('feedback', False) and settings['feedback_queue'] is None:
+    settings['state_file'] = settings['state_file'] or None
+    if settings['state_file'] and not os.path.isdir(os.path.dirname(os.path.abspath(settings['state_file']))):
+        raise ValueError('state_file %s: its folder does not exist.' % settings['state_file'])
+    settings['feedback_queue'] = args.get('eda_feedback_queue') if settings['feedback'] else None
+    if settings['feedback'] and settings['feedback_queue'] is None:
         raise ValueError('feedback is true but ansible-rulebook passed no eda_feedback_queue: run it with '
                          'persistence, or set feedback to false.')
     return settings
