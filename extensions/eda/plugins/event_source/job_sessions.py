@@ -186,7 +186,11 @@ def _argument_spec(options, session_feed):
 
 def _settings(args, vb365_api, session_feed):
     """Checked arguments, or a ValueError that says which one is wrong, before any request."""
-    from ansible_collections.vb365.backup.plugins.module_utils import options
+    try:
+        from ansible_collections.vb365.backup.plugins.module_utils import options
+    except ImportError as exc:
+        raise ValueError('the event source checks its arguments with ansible-core, which this Python cannot import '
+                         '(%s): install ansible-core where ansible-rulebook runs.' % exc) from None
 
     # ansible-rulebook adds the feedback queue to the arguments; an unset rulebook variable rendered through
     # default('', true) is empty, and means not given (so its environment variable or default applies).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import threading
 import time
 
@@ -315,3 +316,14 @@ def test_many_sources_in_one_rulebook_each_poll_in_a_thread_of_its_own(monkeypat
 
     asyncio.run(scenario())
     assert len(threads) == sources and not all_polling.broken
+
+
+def test_without_ansible_core_the_source_says_what_to_install(monkeypatch):
+    from ansible_collections.vb365.backup.plugins import module_utils
+    from ansible_collections.vb365.backup.plugins.module_utils import session_feed, vb365_api
+    # An import of options now fails as it does where ansible.module_utils cannot be imported.
+    monkeypatch.setitem(sys.modules, 'ansible_collections.vb365.backup.plugins.module_utils.options', None)
+    monkeypatch.delattr(module_utils, 'options', raising=False)
+    with pytest.raises(ValueError) as error:
+        job_sessions._settings(args(), vb365_api, session_feed)
+    assert 'install ansible-core where ansible-rulebook runs' in str(error.value)
