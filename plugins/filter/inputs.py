@@ -15,19 +15,17 @@ import json
 import os
 import re
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 from ansible_collections.vb365.backup.plugins.filter.report import VERDICT_ORDER
+from ansible_collections.vb365.backup.plugins.module_utils import normalize
 from ansible_collections.vb365.backup.plugins.module_utils.session_feed import inert
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import API_VERSION_CHOICES, UUID_PATTERN
 
 
-BOOLEANS = ('true', 'false', 'yes', 'no', 'on', 'off', '1', '0')
-TRUE_WORDS = ('true', 'yes', 'on', '1')
-# Status words users may write, in any case and without blanks, as the modules accept them.
-STATUS_WORDS = {
-    'success': 'Success', 'succeeded': 'Success', 'warning': 'Warning', 'error': 'Error', 'failed': 'Error',
-    'failure': 'Error', 'running': 'Running', 'inprogress': 'Running', 'stop': 'Stop', 'stopped': 'Stop',
-    'unknown': 'Unknown', 'missed': 'Missed',
-}
+# Status words users may write, in any case and without blanks: the modules' words, and the role's verdicts
+# Unknown and Missed (the modules read an unknown word as Unknown, the role refuses it).
+STATUS_WORDS = dict(normalize.STATUS_WORDS, unknown='Unknown', missed='Missed')
 # Report formats by the names people give them, and each one's file extension.
 FORMAT_NAMES = {'json': 'json', 'markdown': 'markdown', 'md': 'markdown', 'html': 'html', 'htm': 'html',
                 'csv': 'csv'}
@@ -58,8 +56,12 @@ def as_list(value):
     return [str(item).strip() if item is not None else '' for item in items]
 
 
-def _status_key(word):
-    return re.sub(r'[\s_-]', '', word.lower())
+def _boolean(value):
+    """True or False as a module's bool option reads the value, or None when it is neither."""
+    try:
+        return boolean(value, strict=True)
+    except TypeError:
+        return None
 
 
 def role_inputs(given):
@@ -83,14 +85,14 @@ def role_inputs(given):
         'jobs': jobs,
         'job_ids': [job for job in jobs if UUID_PATTERN.match(job)],
         'job_names': [job for job in jobs if job and not UUID_PATTERN.match(job)],
-        'status': [STATUS_WORDS.get(_status_key(word)) for word in status],
-        'fail_on': [STATUS_WORDS.get(_status_key(word)) for word in fail_on],
+        'status': [STATUS_WORDS.get(normalize.status_key(word)) for word in status],
+        'fail_on': [STATUS_WORDS.get(normalize.status_key(word)) for word in fail_on],
         'report_formats': [name for name in FORMAT_ORDER
                            if name in [FORMAT_NAMES.get(word.lower()) for word in formats_given]],
     }
     result['report_extensions'] = [EXTENSIONS[name] for name in result['report_formats']]
-    unknown_words = ([word for word in status if _status_key(word) not in STATUS_WORDS or _status_key(word) == 'missed']
-                     + [word for word in fail_on if _status_key(word) not in STATUS_WORDS])
+    unknown_words = ([word for word in status if normalize.status_key(word) not in STATUS_WORDS or normalize.status_key(word) == 'missed']
+                     + [word for word in fail_on if normalize.status_key(word) not in STATUS_WORDS])
     unknown_formats = [word for word in formats_given if word.lower() not in FORMAT_NAMES]
     targets = [target for target in (session_id, job_name, ','.join(jobs)) if target]
 
@@ -112,7 +114,7 @@ def role_inputs(given):
     elif api_version not in API_VERSION_CHOICES:
         problem = "vb365_api_version '%s' is not one of %s%s." % (
             api_version, ', '.join(API_VERSION_CHOICES), from_env('api_version', api_version))
-    elif str(validate_certs).lower() not in BOOLEANS:
+    elif _boolean(validate_certs) is None:
         problem = "vb365_validate_certs '%s' is not true or false%s." % (validate_certs,
                                                                          from_env('validate_certs', validate_certs))
     elif unknown_words:
@@ -392,7 +394,7 @@ def retry_inputs(given):
                               % type(jobs_given).__name__)
         jobs_given = []
     words = as_list(verdicts_given)
-    verdicts = [STATUS_WORDS.get(_status_key(word)) for word in words]
+    verdicts = [STATUS_WORDS.get(normalize.status_key(word)) for word in words]
     unknown = [word for word, verdict in zip(words, verdicts) if verdict not in RETRY_VERDICTS]
     jobs = as_list(jobs_given)
 
@@ -409,7 +411,7 @@ def retry_inputs(given):
         problem = 'vb365_retry_wait_timeout must be a whole number of seconds above 0, not %s.' % (timeout,)
     elif _whole_number(poll, 1) is None:
         problem = 'vb365_retry_poll_seconds must be a whole number of seconds above 0, not %s.' % (poll,)
-    elif str(wait).lower() not in BOOLEANS:
+    elif _boolean(wait) is None:
         problem = "vb365_retry_wait '%s' is not true or false." % (wait,)
     elif _whole_number(window, 0) is None:
         problem = ('vb365_retry_window_hours must be a whole number of hours, 0 (no window) or more, not %s.'
@@ -418,7 +420,7 @@ def retry_inputs(given):
         problem = 'vb365_retry_state_dir is empty: give the folder where the retries of the window are recorded.'
     return {
         'problem': problem,
-        'wait': str(wait).lower() in TRUE_WORDS,
+        'wait': bool(_boolean(wait)),
         'window_hours': _whole_number(window, 0) or 0,
         'state_dir': state_dir,
         'verdicts': [verdict for verdict in RETRY_VERDICTS if verdict in verdicts],
@@ -559,7 +561,7 @@ def maintenance_inputs(given):
         problem = 'vb365_maintenance_wait must be a whole number of seconds, 0 or more, not %s.' % (wait,)
     elif _whole_number(poll, 1) is None:
         problem = 'vb365_maintenance_poll_seconds must be a whole number of seconds above 0, not %s.' % (poll,)
-    elif str(stop_running).lower() not in BOOLEANS:
+    elif _boolean(stop_running) is None:
         problem = "vb365_maintenance_stop_running '%s' is not true or false." % (stop_running,)
     elif not state_dir:
         problem = 'vb365_maintenance_state_dir is empty: give the folder where the state files are kept.'
@@ -574,7 +576,7 @@ def maintenance_inputs(given):
         'wait': _whole_number(wait, 0) or 0,
         'poll_seconds': _whole_number(poll, 1) or 1,
         'retries': -(-(_whole_number(wait, 0) or 0) // (_whole_number(poll, 1) or 1)),
-        'stop_running': str(stop_running).lower() in TRUE_WORDS,
+        'stop_running': bool(_boolean(stop_running)),
         'state_dir': state_dir,
     }
 

@@ -62,6 +62,18 @@ def job_verdict(enabled, status, started, window_start_ticks, by_status=None):
     return session_verdict(status, by_status)
 
 
+def will_retry(session, verdict):
+    """Whether the server retries a failed session by itself, so that a retry of ours would run it twice."""
+    return bool(session and session.get('will_be_retried')) and verdict == 'Error'
+
+
+def session_job_result(session, summary, attention, attention_left_out, verdict):
+    """One session as an entry of the role's vb365_job_results (the keys jobs mode gives, but enabled)."""
+    return {'job_name': session.get('job_name'), 'job_id': session.get('job_id'), 'organization': None,
+            'verdict': verdict, 'will_retry': will_retry(session, verdict), 'session': session, 'summary': summary,
+            'attention': attention, 'attention_left_out': attention_left_out}
+
+
 def collect_jobs(client, job_names=None, job_ids=None, organization=None, enabled_only=True,
                  include_last_session=False, attention_limit=10, missed_window_hours=30, now=None):
     """The module's result (without ``changed``): jobs in the server's order, each with its verdict."""
@@ -115,7 +127,7 @@ def collect_jobs(client, job_names=None, job_ids=None, organization=None, enable
             job['verdict'] = job_verdict(job['enabled'], session and session['status'],
                                          session and session['creation_time'], window_start,
                                          summary and summary['by_status'])
-            job['will_retry'] = bool(session and session['will_be_retried']) and job['verdict'] == 'Error'
+            job['will_retry'] = will_retry(session, job['verdict'])
         else:
             job['verdict'] = job_verdict(job['enabled'], job['last_status'], job['last_run'], window_start)
         jobs.append(job)

@@ -14,8 +14,8 @@ import re
 
 STATUSES = ('Success', 'Warning', 'Error', 'Running', 'Stop', 'Unknown')
 
-# Words seen in titles, v8 types and session statuses, compared lower-case without blanks.
-_STATUS_WORDS = {
+# Words seen in titles, v8 types and session statuses, and that users write, compared as status_key gives them.
+STATUS_WORDS = {
     'success': 'Success',
     'succeeded': 'Success',
     'warning': 'Warning',
@@ -37,6 +37,11 @@ _TIMESTAMP = re.compile(
 _TICKS_PER_SECOND = 10000000
 
 
+def status_key(word):
+    """A status word as STATUS_WORDS holds it: lower case, without blanks, underscores or hyphens."""
+    return re.sub(r'[\s_-]+', '', str(word)).lower()
+
+
 def normalize_status(word):
     """Map a status word (any case) to one of STATUSES; anything unrecognised is Unknown."""
     if not word or not isinstance(word, str):
@@ -45,7 +50,7 @@ def normalize_status(word):
     # invents many).
     status = _STATUS_SEEN.get(word)
     if status is None:
-        status = _STATUS_WORDS.get(re.sub(r'[\s_-]+', '', str(word)).lower(), 'Unknown')
+        status = STATUS_WORDS.get(status_key(word), 'Unknown')
         if len(_STATUS_SEEN) < 256:
             _STATUS_SEEN[word] = status
     return status

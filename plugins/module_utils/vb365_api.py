@@ -64,7 +64,8 @@ CERTIFICATE_ADVICE = ('To get the CA, list the chain the server presents with `o
                       '</dev/null` and save its last certificate (the root, or the self-signed server certificate) '
                       'as a PEM file.')
 
-UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+# \Z, not $: $ also matches before a final newline, and an id with one must not pass.
+UUID_PATTERN = re.compile(r'\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
 
 
 class Vb365Error(Exception):

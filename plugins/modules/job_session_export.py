@@ -142,6 +142,14 @@ files:
   type: list
   elements: str
   sample: [/srv/reports/vb365-session.csv, /srv/reports/vb365-session.json]
+job_result:
+  description:
+    - The session as one entry of the C(vb365_job_results) of the role vb365.backup.job_session_report, with
+      C(job_name), C(job_id), C(organization) (null), C(verdict), C(will_retry) (the session failed and the server
+      retries it by itself), C(session), C(summary), C(attention) and C(attention_left_out).
+  returned: success
+  type: dict
+  sample: {job_name: Contoso - Mailboxes, verdict: Error, will_retry: false, attention_left_out: 0}
 api_version:
   description: The REST API version used.
   returned: always
@@ -154,6 +162,7 @@ import tempfile
 
 from ansible_collections.vb365.backup.plugins.module_utils.export import CsvExport, HashingSink, JsonExport
 from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import collect_sessions
+from ansible_collections.vb365.backup.plugins.module_utils.jobs import session_job_result
 from ansible_collections.vb365.backup.plugins.module_utils.log_items import collect_log_items
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import session_verdict
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
@@ -263,6 +272,8 @@ def main():
     facts = {params['items_fact']: fact_items} if fact_items is not None else {}
     module.exit_json(changed=changed, ansible_facts=facts, job_session=session, summary=summary, verdict=verdict,
                      attention=result['attention'], attention_left_out=result['attention_left_out'],
+                     job_result=session_job_result(session, summary, result['attention'],
+                                                   result['attention_left_out'], verdict),
                      files=[path for _name, path in targets], api_version=client.api_version)
 
 

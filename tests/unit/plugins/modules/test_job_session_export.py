@@ -67,6 +67,27 @@ def test_every_operation_is_written_and_only_the_summary_returned(wire, capsys, 
     assert not [name for name in os.listdir(str(tmp_path)) if name.startswith('.vb365-')]
 
 
+def test_the_session_comes_back_as_an_entry_of_the_roles_job_results(wire, capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(SESSION, 'jobWillBeRetried', True)
+    expect_session(wire)
+    failed, result = run_module(main, args(tmp_path), capsys)
+    assert not failed
+    entry = result['job_result']
+    assert sorted(entry) == ['attention', 'attention_left_out', 'job_id', 'job_name', 'organization', 'session',
+                             'summary', 'verdict', 'will_retry']
+    assert (entry['job_name'], entry['job_id'], entry['organization']) == ('Contoso - Mailboxes', JOB_ID, None)
+    assert (entry['verdict'], entry['will_retry']) == ('Error', True), 'failed, and the server retries it itself'
+    assert entry['session'] == result['job_session'] and entry['summary'] == result['summary']
+    assert (entry['attention'], entry['attention_left_out']) == (result['attention'], 1)
+
+
+def test_a_session_the_server_will_not_retry_is_left_to_us(wire, capsys, tmp_path):
+    expect_session(wire)
+    failed, result = run_module(main, args(tmp_path), capsys)
+    assert not failed
+    assert (result['job_result']['verdict'], result['job_result']['will_retry']) == ('Error', False)
+
+
 def test_same_content_is_not_a_change(wire, capsys, tmp_path):
     expect_session(wire)
     run_module(main, args(tmp_path), capsys)
