@@ -18,8 +18,13 @@ about time. Contenders, all over HTTPS with ca_path and pages of 10,000:
   U  ansible.builtin.uri in a loop over the offsets, then set_fact (what users write today)
   P  the job_session_report role on the same session, all four report formats
 
+Then the role's own cost (--skip-role-cost): C1, a playbook with the one module task on a session of 50
+operations, against CS, the role alone on that session, and CJ, the role alone in jobs mode on a server with
+4 jobs: the CPU of ansible-playbook with its workers and modules, and the tasks each runs (PLAY RECAP).
+
 Then the role in jobs mode: J40, every job of one server with 40 jobs, against J1, the same role on one
-job; N10, a fleet of 10 emulated servers with 4 jobs each (forks 10), against N1, one such server.
+job; N10, a fleet of 10 emulated servers with 4 jobs each (forks 10), against N1, one such server; and
+N50, 50 emulated servers with 4 jobs each, forks 25 (--fleet-size), with its ratios to N1.
 Every run prints the peak RSS of the controller (ansible-playbook, polled) and of the largest module.
 
 Then the retry playbook, vb365.backup.retry_failed, on VB365 8 (--skip-retry): R40, every job of one server
@@ -45,6 +50,8 @@ import argparse
 import http.client
 import json
 import os
+import re
+import resource
 import ssl
 import statistics
 import subprocess
@@ -138,8 +145,9 @@ def proc_status(pid, key):
     return 0
 
 
-def run_command(command, rss_file, extra_env=None):
-    """(seconds, peak RSS MB of the command's own process, peak RSS MB of the largest module)."""
+def run_command(command, rss_file, extra_env=None, output_file=None):
+    """(seconds, peak RSS MB of the command's own process, peak RSS MB of the largest module); the command's
+    output is copied to output_file when one is given."""
     env = dict(os.environ)
     env.update({'ANSIBLE_LIBRARY': os.path.join(HERE, 'library'), 'ANSIBLE_LOCALHOST_WARNING': 'false',
                 'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false', 'VB365_BENCH_RSS': rss_file})
@@ -156,8 +164,12 @@ def run_command(command, rss_file, extra_env=None):
             controller = max(controller, peak_rss_mb(process.pid) or 0.0)
             time.sleep(0.02)
         elapsed = time.perf_counter() - started
-        if process.returncode != 0:
+        output.seek(0)
+        if output_file:
+            with open(output_file, 'w') as copy:
+                copy.write(output.read())
             output.seek(0)
+        if process.returncode != 0:
             sys.exit('%s failed:\n%s' % (' '.join(command), output.read()[-4000:]))
     module = None
     if os.path.exists(rss_file):
@@ -247,7 +259,7 @@ def write_inventory(path, infos, python):
     return path
 
 
-def role_runs(name, infos, jobs, expected_jobs, rounds, work, forks=5):
+def role_runs(name, infos, jobs, expected_jobs, rounds, work, forks=5, warm_up=True):
     """Median seconds and peak RSS of the role in jobs mode on one inventory of emulated servers."""
     inventory = write_inventory(os.path.join(work, 'inventory-%s.json' % name), infos, interpreter_wrapper(work))
     extra = {'vb365_report_dir': os.path.join(work, 'reports-%s' % name), 'vb365_report_formats': [
@@ -256,15 +268,17 @@ def role_runs(name, infos, jobs, expected_jobs, rounds, work, forks=5):
         extra['vb365_jobs'] = jobs
     command = playbook(name, 'role_jobs', extra, work) + ['-i', inventory, '-f', str(forks)]
     rss_file = os.path.join(work, 'rss-%s.txt' % name)
-    run_command(command, rss_file)
+    if warm_up:
+        run_command(command, rss_file)
     runs = [run_command(command, rss_file) for _round in range(rounds)]
     print('%s: %s' % (name, '  '.join('%.2fs' % run[0] for run in runs)), flush=True)
     return {'median': statistics.median(run[0] for run in runs), 'controller_rss_mb': max(run[1] for run in runs),
             'rss_mb': max(run[2] or 0 for run in runs)}
 
 
-def jobs_figures(rounds, work):
-    """J40 and J1 on one server with 40 jobs; N10 and N1 on ten servers with 4 jobs each."""
+def jobs_figures(rounds, work, fleet_size, fleet_rounds):
+    """J40 and J1 on one server with 40 jobs; N10 and N1 on ten servers with 4 jobs each; then the large
+    fleet, fleet_size servers with 4 jobs each, forks half of them."""
     figures = {}
     with vb365_emulator.Fleet(os.path.join(work, 'jobs40'), [['--no-rate-limit', '--jobs', '40']],
                               stdout=subprocess.DEVNULL) as one:
@@ -277,7 +291,77 @@ def jobs_figures(rounds, work):
         four = [job['name'] for job in fleet.infos[0]['jobs'] if job['enabled']][:4]
         figures['N1'] = role_runs('N1', fleet.infos[:1], four, 4, rounds, work, forks=10)
         figures['N10'] = role_runs('N10', fleet.infos, four, 4, rounds, work, forks=10)
+    with vb365_emulator.Fleet(os.path.join(work, 'large-fleet'), [['--no-rate-limit']] * fleet_size,
+                              stdout=subprocess.DEVNULL) as fleet:
+        # No warm-up: the smaller runs before it warmed the caches, and each run takes minutes on 2 cores.
+        figures['NL'] = role_runs('N%d' % fleet_size, fleet.infos, four, 4, fleet_rounds, work,
+                                  forks=max(1, fleet_size // 2), warm_up=False)
     return figures
+
+
+def children_cpu_seconds():
+    """User and system CPU of every finished child of this process and of their descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def recap_tasks(output_file):
+    """(tasks run, ok, skipped) of the one host of a run, from its PLAY RECAP line."""
+    with open(output_file) as handle:
+        counts = dict((key, int(value)) for key, value in re.findall(r'\b(ok|failed|skipped)=(\d+)', handle.read()))
+    return counts['ok'] + counts['failed'] + counts['skipped'], counts['ok'], counts['skipped']
+
+
+# The role's cost: a small session (50 operations) and a server with 4 enabled jobs.
+ROLE_COST_ITEMS = 50
+
+
+def role_cost_figures(rounds, work):
+    """C1, one module task, against CS, the role on the same session, and CJ, the role in jobs mode:
+    the CPU of ansible-playbook with its workers and modules, and the tasks the role runs."""
+    state_dir = tempfile.mkdtemp(prefix='role-cost-', dir=work)
+    process, info = vb365_emulator.launch(state_dir, ['--no-rate-limit', '--jobs', '4', '--large-session-items',
+                                                      str(ROLE_COST_ITEMS)], stdout=subprocess.DEVNULL)
+    try:
+        base = {'emu': info, 'expected': ROLE_COST_ITEMS, 'include_items': True}
+        connection = {'vb365_server': info['url'], 'vb365_username': info['username'],
+                      'vb365_password': info['password'], 'vb365_ca_path': info['ca_path'], 'vb365_api_version': 'v8',
+                      'vb365_report_dir': os.path.join(work, 'reports-C'), 'vb365_health': False}
+        planned = {
+            'C1': playbook('C1', 'module', base, work),
+            'CS': playbook('CS', 'role_only', dict(connection, vb365_job_session_id=info['large_session_id']), work),
+            'CJ': playbook('CJ', 'role_only', connection, work),
+        }
+        rss_file = os.path.join(work, 'rss-C.txt')
+        figures = dict((name, {'cpu': [], 'seconds': []}) for name in planned)
+        for round_number in range(rounds + 1):
+            for name, command in planned.items():
+                output_file = os.path.join(work, 'output-%s.txt' % name)
+                before = children_cpu_seconds()
+                elapsed = run_command(command, rss_file, output_file=output_file)[0]
+                if round_number:  # the first round warms the caches up
+                    figures[name]['cpu'].append(children_cpu_seconds() - before)
+                    figures[name]['seconds'].append(elapsed)
+                figures[name]['tasks'] = recap_tasks(output_file)
+        return dict((name, {'cpu': statistics.median(row['cpu']), 'seconds': statistics.median(row['seconds']),
+                            'tasks': row['tasks']}) for name, row in figures.items())
+    finally:
+        vb365_emulator.stop(process)
+
+
+def role_cost_table(rounds, work):
+    print('\nthe role against one module task (%d rounds, a session of %d operations, 4 jobs) ...'
+          % (rounds, ROLE_COST_ITEMS), flush=True)
+    cost = role_cost_figures(rounds, work)
+    print('\n| run | CPU s (ansible-playbook, workers, modules) | median s | tasks run (ok, skipped) |')
+    print('|---|---:|---:|---|')
+    for name, label in (('C1', 'C1: one module task, the whole session'), ('CS', 'CS: the role, that session'),
+                        ('CJ', 'CJ: the role, jobs mode, 4 jobs')):
+        row = cost[name]
+        print('| %s | %.2f | %.2f | %d (%d, %d) |' % ((label, row['cpu'], row['seconds']) + row['tasks']))
+    ratio = cost['CS']['cpu'] / cost['C1']['cpu']
+    print('| goal: CS CPU <= 2 x C1 | CS / C1 = %.2f | %s | |' % (ratio, verdict(ratio <= 2)))
+    print('| (for reference) CJ / C1 | %.2f | | |' % (cost['CJ']['cpu'] / cost['C1']['cpu']))
 
 
 EDA_INTERVAL = 5
@@ -836,6 +920,13 @@ def main():
     parser.add_argument('--contenders', default=','.join(ORDER), help='subset of %s' % ','.join(ORDER))
     parser.add_argument('--skip-million', action='store_true', help='skip the 1,000,000-item memory check')
     parser.add_argument('--skip-jobs', action='store_true', help='skip the jobs-mode and fleet figures')
+    parser.add_argument('--skip-role-cost', action='store_true',
+                        help='skip the role\'s CPU against one module task, and its task counts')
+    parser.add_argument('--fleet-size', type=int, default=50,
+                        help='emulated servers of the large fleet run, 4 jobs each, forks half of them '
+                             '(default %(default)s)')
+    parser.add_argument('--fleet-rounds', type=int, default=1,
+                        help='measured rounds of the large fleet run, with no warm-up (default %(default)s)')
     parser.add_argument('--jobs-rounds', type=int, default=3, help='measured rounds of each jobs-mode run')
     parser.add_argument('--skip-eda', action='store_true', help='skip the event source latency figures')
     parser.add_argument('--skip-many-sources', action='store_true',
@@ -890,19 +981,26 @@ def main():
     if {'M', 'P'} <= set(contenders):
         ratio = median['P'] / median['M']
         print('| role, one session, 4 formats: P <= 1.5 x M | P / M = %.2f | %s |' % (ratio, verdict(ratio <= 1.5)))
+    if not args.skip_role_cost:
+        role_cost_table(args.jobs_rounds, work)
     if not args.skip_jobs:
         print('\nrole in jobs mode (%d rounds each) ...' % args.jobs_rounds, flush=True)
-        jobs = jobs_figures(args.jobs_rounds, work)
+        jobs = jobs_figures(args.jobs_rounds, work, args.fleet_size, args.fleet_rounds)
         print('\n| run | median s | module peak RSS MB | controller peak RSS MB |')
         print('|---|---:|---:|---:|')
         for name, label in (('J1', 'J1: one server, 1 job'), ('J40', 'J40: one server, %d jobs' % jobs['J40']['jobs']),
-                            ('N1', 'N1: one server, 4 jobs'), ('N10', 'N10: 10 servers x 4 jobs, forks 10')):
+                            ('N1', 'N1: one server, 4 jobs'), ('N10', 'N10: 10 servers x 4 jobs, forks 10'),
+                            ('NL', 'N%d: %d servers x 4 jobs, forks %d' % (
+                                args.fleet_size, args.fleet_size, max(1, args.fleet_size // 2)))):
             row = jobs[name]
             print('| %s | %.2f | %.0f | %.0f |' % (label, row['median'], row['rss_mb'], row['controller_rss_mb']))
         ratio = jobs['J40']['median'] / jobs['J1']['median']
         print('| goal: J40 <= 2 x J1 | J40 / J1 = %.2f | %s | |' % (ratio, verdict(ratio <= 2)))
         ratio = jobs['N10']['median'] / (10 * jobs['N1']['median'])
         print('| goal: N10 <= 0.6 x 10 x N1 | N10 / (10 x N1) = %.2f | %s | |' % (ratio, verdict(ratio <= 0.6)))
+        print('| N%d / N1: wall time | %.2f | controller peak RSS | %.2f |' % (
+            args.fleet_size, jobs['NL']['median'] / jobs['N1']['median'],
+            jobs['NL']['controller_rss_mb'] / jobs['N1']['controller_rss_mb']))
     if not args.skip_retry:
         retry_table(args.retry_rounds, work)
     if not args.skip_retry_latency:
