@@ -91,6 +91,9 @@ def role_inputs(given):
                            if name in [FORMAT_NAMES.get(word.lower()) for word in formats_given]],
     }
     result['report_extensions'] = [EXTENSIONS[name] for name in result['report_formats']]
+    # The checked value itself goes to the modules: Jinja's bool filter reads more words as false than this check
+    # accepts as booleans, and a word it misreads must never turn certificate checks off.
+    result['validate_certs'] = _boolean(validate_certs)
     unknown_words = ([word for word in status if normalize.status_key(word) not in STATUS_WORDS or normalize.status_key(word) == 'missed']
                      + [word for word in fail_on if normalize.status_key(word) not in STATUS_WORDS])
     unknown_formats = [word for word in formats_given if word.lower() not in FORMAT_NAMES]
@@ -578,6 +581,7 @@ def maintenance_inputs(given):
         'retries': -(-(_whole_number(wait, 0) or 0) // (_whole_number(poll, 1) or 1)),
         'stop_running': bool(_boolean(stop_running)),
         'state_dir': state_dir,
+        'validate_certs': shared['validate_certs'],
     }
 
 

@@ -104,7 +104,8 @@ def non_empty(name, value):
 
 
 def non_empty_list(name, values):
-    return [non_empty('%s[%d]' % (name, index), value) for index, value in enumerate(values)]
+    """The names without the blanks around them (a list option splits a text at commas), none empty."""
+    return [str(non_empty('%s[%d]' % (name, index), value)).strip() for index, value in enumerate(values)]
 
 
 PAGE_SIZE = int_range(1, MAX_PAGE_SIZE)
@@ -202,11 +203,12 @@ def validate(argument_spec, params, checks=None, name='', **constraints):
     forget_environment()
     result = ArgumentSpecValidator(argument_spec, **constraints).validate(params)
     try:
-        if result.error_messages and isinstance(result.errors.errors[0], UnsupportedError):
-            # Worded as AnsibleModule words it for a module.
-            raise ValueError('Unsupported parameters for (%s): %s' % (name, result.errors.msg))
         if result.error_messages:
-            raise ValueError(' '.join(result.error_messages))
+            # As AnsibleModule reports it for a module: the first error, worded the same way.
+            first = result.errors.errors[0]
+            if isinstance(first, UnsupportedError):
+                raise ValueError('Unsupported parameters for (%s): %s' % (name, result.errors.msg))
+            raise ValueError(result.errors.msg)
         return apply_checks(result.validated_parameters, checks or {})
     except ValueError as exc:
         message = explain_environment(str(exc))

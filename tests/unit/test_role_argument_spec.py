@@ -55,7 +55,18 @@ def test_the_role_defaults_are_the_modules_defaults(name, as_text):
 def test_the_role_documents_the_modules_api_versions():
     text = description('vb365_api_version')
     assert set(re.findall(r'V\((auto|v\d+)\)', text)) == set(API_VERSION_CHOICES)
-    assert list(API_VERSION_CHOICES) == MODULE_SPEC['api_version']['choices']
+
+
+def test_no_task_hands_validate_certs_to_the_modules_through_jinjas_bool_filter():
+    """The bool filter reads a word it does not know as false; the modules get the checked value, or the
+    value as given (their bool option refuses what is not a boolean)."""
+    root = os.path.join(ROLE, '..', '..')
+    for folder in (os.path.join(ROLE, 'tasks'), os.path.join(root, 'playbooks')):
+        for name in sorted(name for name in os.listdir(folder) if name.endswith('.yml')):
+            with open(os.path.join(folder, name)) as handle:
+                for number, line in enumerate(handle, 1):
+                    if line.strip().startswith('validate_certs:'):
+                        assert '| bool' not in line and '|bool' not in line, '%s:%d' % (name, number)
 
 
 def test_every_documented_default_is_the_default_the_role_uses():

@@ -70,7 +70,7 @@ options:
     default: true
   ca_path:
     description: PEM file of the CA that signed the server certificate (E(VB365_CA_PATH)).
-    type: str
+    type: path
   api_version:
     description: REST API version, V(auto) (the newest the server serves) or V(v5) to V(v8).
     type: str
@@ -92,7 +92,7 @@ options:
     elements: str
     default: [Success, Warning, Error, Stop]
   job_names:
-    description: Only sessions of these jobs, by name.
+    description: Only sessions of these jobs, by name (a text is split at commas, as a module reads a list).
     type: list
     elements: str
   job_ids:
@@ -111,7 +111,7 @@ options:
         not such a cursor, or another server's cursor is kept as it is; the source then logs why, starts
         from now and keeps its cursor in memory only.
       - Without it, the source starts from now each time.
-    type: str
+    type: path
   feedback:
     description:
       - Move the cursor only after the rule engine took each event (the EDA controller's feedback queue,
@@ -149,13 +149,31 @@ EXAMPLES = r'''
 def _import_feed():
     """The collection's reader; ansible-rulebook runs this file by path, so its collection root may be missing."""
     try:
-        from ansible_collections.vb365.backup.plugins.module_utils import session_feed, vb365_api
-    except ImportError:
-        # .../ansible_collections/vb365/backup/extensions/eda/plugins/event_source/job_sessions.py
-        root = os.path.abspath(os.path.join(os.path.dirname(__file__), *(['..'] * 7)))
-        if root not in sys.path:
-            sys.path.insert(0, root)
-        from ansible_collections.vb365.backup.plugins.module_utils import session_feed, vb365_api
+        try:
+            return _import_collection()
+        except ImportError as exc:
+            if _top_package(exc) != 'ansible_collections':
+                raise
+            # .../ansible_collections/vb365/backup/extensions/eda/plugins/event_source/job_sessions.py
+            root = os.path.abspath(os.path.join(os.path.dirname(__file__), *(['..'] * 7)))
+            if root not in sys.path:
+                sys.path.insert(0, root)
+            return _import_collection()
+    except ImportError as exc:
+        if _top_package(exc) == 'ansible':
+            raise ValueError('the event source needs ansible-core, which this Python cannot import (%s): install '
+                             'ansible-core where ansible-rulebook runs (decision environments have it).' % exc) from None
+        raise
+
+
+def _top_package(import_error):
+    return (import_error.name or '').partition('.')[0]
+
+
+def _import_collection():
+    # The reader, and the option layer (ansible-core's argument validation) that checks the arguments.
+    from ansible_collections.vb365.backup.plugins.module_utils import options, session_feed, vb365_api
+    del options  # imported here so that a missing ansible-core is reported before anything else
     return session_feed, vb365_api
 
 
@@ -186,11 +204,7 @@ def _argument_spec(options, session_feed):
 
 def _settings(args, vb365_api, session_feed):
     """Checked arguments, or a ValueError that says which one is wrong, before any request."""
-    try:
-        from ansible_collections.vb365.backup.plugins.module_utils import options
-    except ImportError as exc:
-        raise ValueError('the event source checks its arguments with ansible-core, which this Python cannot import '
-                         '(%s): install ansible-core where ansible-rulebook runs.' % exc) from None
+    from ansible_collections.vb365.backup.plugins.module_utils import options
 
     # ansible-rulebook adds the feedback queue to the arguments; an unset rulebook variable rendered through
     # default('', true) is empty, and means not given (so its environment variable or default applies).

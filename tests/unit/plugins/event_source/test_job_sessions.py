@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import threading
 import time
 
@@ -319,11 +318,19 @@ def test_many_sources_in_one_rulebook_each_poll_in_a_thread_of_its_own(monkeypat
 
 
 def test_without_ansible_core_the_source_says_what_to_install(monkeypatch):
-    from ansible_collections.vb365.backup.plugins import module_utils
-    from ansible_collections.vb365.backup.plugins.module_utils import session_feed, vb365_api
-    # An import of options now fails as it does where ansible.module_utils cannot be imported.
-    monkeypatch.setitem(sys.modules, 'ansible_collections.vb365.backup.plugins.module_utils.options', None)
-    monkeypatch.delattr(module_utils, 'options', raising=False)
+    def no_ansible_core():
+        raise ModuleNotFoundError("No module named 'ansible'", name='ansible')
+
+    monkeypatch.setattr(job_sessions, '_import_collection', no_ansible_core)
     with pytest.raises(ValueError) as error:
-        job_sessions._settings(args(), vb365_api, session_feed)
+        asyncio.run(job_sessions.main(asyncio.Queue(), args()))
     assert 'install ansible-core where ansible-rulebook runs' in str(error.value)
+
+
+def test_another_import_failure_is_not_blamed_on_ansible_core(monkeypatch):
+    def broken():
+        raise ImportError("cannot import name 'gone' from 'somewhere'", name='somewhere')
+
+    monkeypatch.setattr(job_sessions, '_import_collection', broken)
+    with pytest.raises(ImportError):
+        asyncio.run(job_sessions.main(asyncio.Queue(), args()))

@@ -420,3 +420,19 @@ def test_overview_line():
         'needs attention: C on emea (Error), B on emea (Missed)')
     fine = {'host': 'ok', 'jobs': [{'job_name': 'A', 'verdict': 'Success'}]}
     assert inputs.overview_line([fine], 1, '') == 'No overview written; no job failed or was missed'
+
+
+@pytest.mark.parametrize('given, expected', [
+    (True, True), ('yes', True), ('y', True), (' true ', True), ('T', True), ('1', True),
+    (False, False), ('no', False), ('n', False), ('off', False), ('0', False)])
+def test_validate_certs_goes_to_the_modules_as_the_check_read_it(given, expected):
+    """Jinja's bool filter reads 'y', 'T' or ' true ' as false: the role and the maintenance playbook pass this."""
+    result = inputs.role_inputs(dict(BASE, validate_certs=given))
+    assert (result['problem'], result['validate_certs']) == ('', expected)
+    assert inputs.maintenance_inputs(dict(MAINTENANCE, validate_certs=given))['validate_certs'] is expected
+
+
+def test_a_word_that_is_not_a_boolean_never_reaches_the_modules():
+    result = inputs.role_inputs(dict(BASE, validate_certs='maybe'))
+    assert "vb365_validate_certs 'maybe' is not true or false" in result['problem']
+    assert result['validate_certs'] is None

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import LookupFailure
-from ansible_collections.vb365.backup.plugins.module_utils.jobs import collect_jobs, find_organization, job_verdict
+from ansible_collections.vb365.backup.plugins.module_utils.jobs import (
+    collect_jobs, find_organization, job_verdict, session_job_result, will_retry)
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import timestamp_ticks
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Client
 from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD, legacy_item, v8_item
@@ -197,3 +198,15 @@ def test_v8_every_page_of_jobs_and_organizations_is_read(wire):
         wire.expect('GET', path, query={'offset': str(len(first)), 'limit': '1000'}, body=page(second, len(first)))
     result = collect_jobs(jobs_client(), organization='fabrikam <script>x</script>', now=NOW)
     assert [(job['name'], job['organization_id']) for job in result['jobs']] == [('B', ORG_B), ('C', ORG_B)]
+
+
+@pytest.mark.parametrize('retried, verdict, expected', [
+    (True, 'Error', True), (True, 'Warning', False), (True, 'Stop', False), (False, 'Error', False),
+    (None, 'Error', False)])
+def test_a_session_is_left_to_the_server_only_when_it_failed_and_the_server_retries_it(retried, verdict, expected):
+    session = {'id': 's', 'job_id': 'j', 'job_name': 'Contoso - Mailboxes', 'will_be_retried': retried}
+    assert will_retry(session, verdict) is expected
+    entry = session_job_result(session, {'total': 3}, [], 0, verdict)
+    assert (entry['will_retry'], entry['verdict'], entry['job_name'], entry['job_id'], entry['organization']) == (
+        expected, verdict, 'Contoso - Mailboxes', 'j', None)
+    assert will_retry(None, 'Error') is False

@@ -60,11 +60,23 @@ def test_an_empty_environment_variable_means_unset(monkeypatch):
 
 
 def test_a_secret_never_reaches_a_message():
-    spec = dict(options.connection_argument_spec(), limit=dict(type='int'))
+    # A bool option's error quotes the value it could not read: here the password, given there by mistake.
     with pytest.raises(ValueError) as error:
-        options.validate(spec, dict(GOOD, limit=SECRET))
-    assert 'limit' in str(error.value)
+        options.validate(options.connection_argument_spec(), dict(GOOD, validate_certs=SECRET))
+    assert "argument 'validate_certs' is of type" in str(error.value) and '********' in str(error.value)
     assert SECRET not in str(error.value)
+
+
+def test_several_wrong_values_give_the_first_message_as_a_module_does(wire, capsys):
+    message = source_message(api_version='v9', port='https', intervall=5)
+    assert message.startswith("argument 'port' is of type") and 'api_version' not in message
+    assert module_message(capsys, api_version='v9', port='https', intervall=5) == message
+
+
+def test_job_names_given_as_text_are_split_and_trimmed_as_the_role_reads_them():
+    settings = job_sessions._settings(dict(GOOD, job_names='Contoso - Mailboxes, Contoso - OneDrive'), vb365_api,
+                                      session_feed)
+    assert settings['job_names'] == ['Contoso - Mailboxes', 'Contoso - OneDrive']
 
 
 def test_an_unknown_argument_is_named_as_a_module_names_it(wire, capsys):
