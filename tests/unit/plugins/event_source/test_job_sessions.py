@@ -15,7 +15,7 @@ import pytest
 
 from ansible_collections.vb365.backup.extensions.eda.plugins.event_source import job_sessions
 from ansible_collections.vb365.backup.plugins.module_utils.session_feed import event_uuid
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import BASE, PASSWORD, v8_item
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import BASE, PASSWORD, v8_item
 
 JOB = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'
 # The source's own waits are patched away; the tests wait for real.

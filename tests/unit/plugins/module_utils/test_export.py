@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.vb365.backup.plugins.module_utils.export import (
     CSV_COLUMNS, CsvExport, HashingSink, JsonExport, spreadsheet_cell)
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import normalize_log_item_with_ticks
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import SESSION_ID, legacy_item, v8_item
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import SESSION_ID, legacy_item, v8_item
 
 TRAILER = {'summary': {'total': 2, 'by_status': {'Success': 1, 'Error': 1}}, 'verdict': 'Error'}
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Client, Vb365Error
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD
 
 PATH = '/v8/Jobs/2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd/start'
 

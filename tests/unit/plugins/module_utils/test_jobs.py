@@ -12,7 +12,7 @@ from ansible_collections.vb365.backup.plugins.module_utils.jobs import (
     collect_jobs, find_organization, job_verdict, session_job_result, will_retry)
 from ansible_collections.vb365.backup.plugins.module_utils.normalize import timestamp_ticks
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Client
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD, legacy_item, v8_item
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, legacy_item, v8_item
 
 NOW = 1795937600.0  # 2026-11-29T07:33:20Z
 RECENT = '2026-11-29T06:00:00.0000000+00:00'

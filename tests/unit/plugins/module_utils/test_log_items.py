@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.vb365.backup.plugins.module_utils import vb365_api
 from ansible_collections.vb365.backup.plugins.module_utils.log_items import collect_log_items
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Client, Vb365Error
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import (
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import (
     PASSWORD, SESSION_ID, legacy_item, page, v8_item)
 
 START = '2026-11-27T22:00:00.1000000+01:00'

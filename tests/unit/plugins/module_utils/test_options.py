@@ -11,7 +11,7 @@ from ansible_collections.vb365.backup.extensions.eda.plugins.event_source import
 from ansible_collections.vb365.backup.plugins.module_utils import options, session_feed, vb365_api
 from ansible_collections.vb365.backup.plugins.modules import job_sessions_info
 
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import run_module
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import run_module
 
 SECRET = 'Sup3r-Secret-Passw0rd'
 GOOD = {'server': 'vb365.test', 'username': 'backup-admin', 'password': SECRET}

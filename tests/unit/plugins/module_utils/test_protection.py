@@ -11,7 +11,7 @@ from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import L
 from ansible_collections.vb365.backup.plugins.module_utils.protection import (
     collect_protection, protection_verdict, user_problem)
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Client, Vb365Error
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD
 
 NOW = 1795937600.0  # 2026-11-29T07:33:20Z
 ORG_A = '0b5e4c36-4a4e-4f5a-9e59-3a2a1c0f9d11'

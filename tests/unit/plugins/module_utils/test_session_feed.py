@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.vb365.backup.plugins.module_utils import session_feed
 from ansible_collections.vb365.backup.plugins.module_utils.session_feed import Cursor, SessionFeed, event_uuid, inert
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Client
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import BASE, PASSWORD, v8_item
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import BASE, PASSWORD, v8_item
 
 JOB = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'
 OTHER_JOB = 'a701d959-20d0-4a77-a441-573ffa571c43'

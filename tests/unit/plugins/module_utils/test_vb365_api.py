@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Client, Vb365Error, parse_server
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import (
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import (
     BASE, PASSWORD, SESSION_ID, legacy_item, page, token_body, v8_item)
 
 LOG_PATH = '/JobSessions/%s/LogItems' % SESSION_ID

@@ -12,7 +12,7 @@ import requests
 
 from ansible_collections.vb365.backup.plugins.module_utils import job_actions
 from ansible_collections.vb365.backup.plugins.modules.job import main
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD, run_module
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, run_module
 
 ORG = '0b5e4c36-4a4e-4f5a-9e59-3a2a1c0f9d11'
 JOB = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'

@@ -10,7 +10,7 @@ import os
 import stat
 
 from ansible_collections.vb365.backup.plugins.modules.job_session_export import main
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD, SESSION_ID, run_module, v8_item
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, SESSION_ID, run_module, v8_item
 
 JOB_ID = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'
 SESSION = {'id': SESSION_ID, 'jobId': JOB_ID, 'status': 'Warning', 'creationTime': '2026-11-27T22:00:00.0000000+01:00',

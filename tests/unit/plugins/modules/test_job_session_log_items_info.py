@@ -9,7 +9,7 @@ import json
 import pytest
 
 from ansible_collections.vb365.backup.plugins.modules.job_session_log_items_info import main
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import (
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import (
     PASSWORD, SESSION_ID, legacy_item, run_module, token_body, v8_item)
 
 LOG_PATH = '/JobSessions/%s/LogItems' % SESSION_ID

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.vb365.backup.plugins.modules.job_sessions_info import main
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD, run_module
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, run_module
 
 JOB_A = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'
 JOB_B = 'a701d959-20d0-4a77-a441-573ffa571c43'

@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from ansible_collections.vb365.backup.plugins.modules.jobs_info import main
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD, legacy_item, run_module, v8_item
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, legacy_item, run_module, v8_item
 
 ORG_A = '0b5e4c36-4a4e-4f5a-9e59-3a2a1c0f9d11'
 ORG_B = '1c6f5d47-5b5f-4a6b-8f6a-4b3b2d1a0e22'

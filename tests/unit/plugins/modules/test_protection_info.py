@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.vb365.backup.plugins.modules.protection_info import main
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD, run_module
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, run_module
 
 ORG = '0b5e4c36-4a4e-4f5a-9e59-3a2a1c0f9d11'
 

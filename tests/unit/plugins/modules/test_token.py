@@ -9,7 +9,7 @@ import json
 import pytest
 
 from ansible_collections.vb365.backup.plugins.modules.token import main
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD, run_module, token_body
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, run_module, token_body
 
 
 def args(**overrides):

@@ -10,7 +10,7 @@ import pytest
 from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import (
     LookupFailure, collect_sessions, find_job, find_job_by_id, normalize_session)
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Client, Vb365Error
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import PASSWORD
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD
 
 JOB = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'
 OTHER = 'a701d959-20d0-4a77-a441-573ffa571c43'

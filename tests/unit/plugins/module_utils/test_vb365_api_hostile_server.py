@@ -16,7 +16,7 @@ from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import c
 from ansible_collections.vb365.backup.plugins.module_utils.jobs import collect_jobs
 from ansible_collections.vb365.backup.plugins.module_utils.log_items import collect_log_items
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Client, Vb365Error, secret_forms
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import SESSION_ID, page, token_body, v8_item
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import SESSION_ID, page, token_body, v8_item
 
 LOG_PATH = '/v8/JobSessions/%s/LogItems' % SESSION_ID
 ECHOED_PASSWORD = 'S3cr3t+Audit&Pw!'

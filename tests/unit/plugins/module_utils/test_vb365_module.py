@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, vb365.backup contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What a new admin meets in the first hour: each wrong input ends in a message that says what to do.
+"""vb365_module, the layer every module runs on, as a new admin meets it: each wrong input ends in a message that says what to do.
 
 The wire fixture fails a test that sends a request it did not list, so "before any request" is
 proven by listing none.
@@ -16,7 +16,7 @@ import requests
 
 from ansible_collections.vb365.backup.plugins.module_utils import log_items as log_items_utils
 from ansible_collections.vb365.backup.plugins.modules import job_session_log_items_info, job_sessions_info, token
-from ansible_collections.vb365.backup.tests.unit.plugins.conftest import (
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import (
     PASSWORD, SESSION_ID, run_module, v8_item)
 
 LOG_PATH = '/v8/JobSessions/%s/LogItems' % SESSION_ID
