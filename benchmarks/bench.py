@@ -61,10 +61,10 @@ import threading
 import time
 import urllib.parse
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'emulator'))
+# make bench puts the tests folder on PYTHONPATH for the emulator package.
+import vb365_emulator
 
-import vb365_emulator  # noqa: E402  pylint: disable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 ORDER = ('M', 'S', 'E', 'F', 'R', 'U', 'P')
 
 

@@ -16,7 +16,11 @@ import subprocess
 
 import pytest
 
-from conftest import HERE, Rulebook, connection_env, vb365_emulator
+import vb365_emulator
+
+from helpers.rulebooks import Rulebook, connection_env
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
 NOT_HERE = ('pip install', 'ansible-galaxy collection install')

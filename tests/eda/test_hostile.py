@@ -16,7 +16,11 @@ import subprocess
 
 import pytest
 
-from conftest import HERE, Rulebook, vb365_emulator
+import vb365_emulator
+
+from helpers.rulebooks import Rulebook
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 INTERVAL = 3
 

@@ -17,7 +17,9 @@ import time
 
 import pytest
 
-from conftest import Rulebook, vb365_emulator
+import vb365_emulator
+
+from helpers.rulebooks import Rulebook
 
 INTERVAL = 3
 RETRY_SECONDS = 2

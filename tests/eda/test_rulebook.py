@@ -16,7 +16,9 @@ import time
 
 import pytest
 
-from conftest import Rulebook, logins, vb365_emulator
+import vb365_emulator
+
+from helpers.rulebooks import Rulebook, logins
 
 INTERVAL = 3
 

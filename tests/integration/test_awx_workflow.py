@@ -12,9 +12,8 @@ import re
 
 import pytest
 
-from conftest import run_playbook
-from test_first_contact import role_env
-from test_hostile_server import Catcher, catcher  # noqa: F401  pylint: disable=unused-import
+from helpers.catcher import Catcher
+from helpers.playbooks import role_env, run_playbook
 
 # ansible-runner round trips: the lowest and the newest core bracket the others.
 pytestmark = pytest.mark.edge_cores_only
@@ -61,7 +60,7 @@ def next_node(tmp_path, first_line, artifacts, catcher_url=None):
     return run_playbook(str(path)[:-len('.yml')], {}, tmp_path, extra_args=('-e', '@%s' % artifacts_file))
 
 
-def test_a_failed_session_opens_one_ticket_and_its_jinja_never_runs(fresh, tmp_path, catcher):  # noqa: F811
+def test_a_failed_session_opens_one_ticket_and_its_jinja_never_runs(fresh, tmp_path, catcher):
     marker = tmp_path / 'templated-in-the-next-node'
     fresh.admin('faults', {'hostile_text': str(marker)})
     # Failed before processing anything: no failed operation, the server's details are the reason.
@@ -87,7 +86,7 @@ def test_a_failed_session_opens_one_ticket_and_its_jinja_never_runs(fresh, tmp_p
     assert tickets[0]['description'].startswith(details.splitlines()[0])
 
 
-def test_a_clean_session_opens_no_ticket(fresh, tmp_path, catcher):  # noqa: F811
+def test_a_clean_session_opens_no_ticket(fresh, tmp_path, catcher):
     started = fresh.admin('sessions', {'job': 'Contoso - Mailboxes', 'items': 3, 'seed': 0})
     fresh.admin('sessions/%s/finish' % started['id'], {'status': 'Success'})
     status, stdout, artifacts = run_with_runner(

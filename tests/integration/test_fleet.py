@@ -14,8 +14,9 @@ import subprocess
 
 import pytest
 
-from conftest import run_playbook, vb365_emulator
-from test_first_contact import role_env
+import vb365_emulator
+
+from helpers.playbooks import role_env, run_playbook
 
 COLLECTION_PLAYBOOKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'playbooks')
 GOOD = ('vb365-six', 'vb365-seven', 'vb365-eight')

@@ -9,7 +9,9 @@ import json
 
 import pytest
 
-from conftest import connection, run_playbook
+import vb365_emulator
+
+from helpers.playbooks import connection, run_playbook
 
 MAILBOXES = 'Contoso - Mailboxes'
 TEAMS = 'Northwind - Teams'  # the one job the emulator seeds with a running session
@@ -30,9 +32,8 @@ def job_posts(emulator):
 
 @pytest.fixture(scope='module', params=[6, 7, 8])
 def product_emulator(request, tmp_path_factory):
-    from conftest import start_emulator
-    emulator = start_emulator(tmp_path_factory.mktemp('emulator%d' % request.param), '--product', str(request.param),
-                              '--no-rate-limit')
+    emulator = vb365_emulator.start(tmp_path_factory.mktemp('emulator%d' % request.param), '--product',
+                                    str(request.param), '--no-rate-limit')
     emulator.product = request.param
     yield emulator
     emulator.stop()

@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from conftest import start_emulator
+import vb365_emulator
 
 # Long playbook round trips over until-loops, files and job waits: the start/end round trip on VB365 8 runs on
 # every core, the other paths (which no core changes) on the newest only, so that six cores fit CI's 90 minutes.
@@ -29,8 +29,8 @@ HOST = 'vb365-patch-me'
 @pytest.fixture
 def server(request, tmp_path_factory):
     product = getattr(request, 'param', 8)
-    emulator = start_emulator(tmp_path_factory.mktemp('emulator%d' % product), '--product', str(product),
-                              '--no-rate-limit')
+    emulator = vb365_emulator.start(tmp_path_factory.mktemp('emulator%d' % product), '--product', str(product),
+                                    '--no-rate-limit')
     emulator.version = 'v%d' % product
     yield emulator
     emulator.stop()

@@ -14,7 +14,7 @@ import subprocess
 import pytest
 import yaml
 
-from test_first_contact import ROOT
+from helpers.playbooks import ROOT
 
 # Whole playbook round trips per README command, the playbooks' own suites run on the lowest core too.
 pytestmark = pytest.mark.newest_core_only

@@ -9,7 +9,7 @@ import json
 import os
 import subprocess
 
-from test_first_contact import run_role
+from helpers.playbooks import run_role
 
 ESCAPING_HOST = 'x/../../escaped-host'
 

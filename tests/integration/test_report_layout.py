@@ -15,8 +15,7 @@ import subprocess
 
 import pytest
 
-from conftest import run_playbook
-from test_first_contact import role_env
+from helpers.playbooks import role_env, run_playbook
 
 FORMATS = ['json', 'markdown', 'html', 'csv']
 PHONE_WIDTH = 390

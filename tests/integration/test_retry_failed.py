@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import vb365_emulator
+import vb365_emulator
 
 # Long playbook round trips with job waits: the main retry runs on every core, the other
 # paths on the lowest and the newest, which bracket the others, so that six cores fit CI's 90 minutes.

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from conftest import connection, run_playbook
+from helpers.playbooks import connection, run_playbook
 
 
 def test_no_secret_in_vvv_output(fresh, tmp_path):

@@ -13,8 +13,8 @@ import datetime
 import json
 import pytest
 
-from conftest import connection, run_playbook
-from vb365_emulator import timestamp_ticks as ticks
+from helpers.playbooks import connection, run_playbook
+from vb365_emulator.clock import timestamp_ticks as ticks
 
 PROBLEM_ORDER = ('Exceeded', 'Unprotected', 'NotBackedUp', 'Stale')
 

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from conftest import connection, run_playbook
+from helpers.playbooks import connection, run_playbook
 
 COLLECTION_PLAYBOOKS = os.path.join(os.path.dirname(__file__), '..', '..', 'playbooks')
 

@@ -2,7 +2,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, vb365.backup contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Write tests/emulator/schema_subset.json: the part of the vendor's OpenAPI documents the emulator test checks.
+"""Write tests/emulator/schema_subset.json: the part of the vendor's OpenAPI documents the emulator's route tests check.
 
     python tests/tools/schema_subset.py [OPENAPI_DIR]   (default ../shared/vb365-api/openapi)
 

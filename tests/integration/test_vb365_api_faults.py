@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import connection, run_playbook
+from helpers.playbooks import connection, run_playbook
 
 
 def read(emulator, tmp_path, params, **conn_overrides):

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import connection, run_playbook
+from helpers.playbooks import connection, run_playbook
 
 
 def read(emulator, tmp_path, params, verbosity=0, **conn_overrides):

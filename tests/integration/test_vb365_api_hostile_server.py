@@ -6,48 +6,13 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
-from conftest import connection, run_playbook
+from helpers.catcher import Catcher
+from helpers.playbooks import connection, run_playbook
 
 ECHOED_PASSWORD = 'Wr0ng+Audit&Pw!'
-
-
-class Catcher(BaseHTTPRequestHandler):
-    """A plain-http host that records whatever reaches it and hands out a token, as a thief would."""
-
-    received = []
-
-    def do_POST(self):  # pylint: disable=invalid-name
-        length = int(self.headers.get('Content-Length') or 0)
-        Catcher.received.append((self.path, self.rfile.read(length).decode(errors='replace')))
-        body = json.dumps({'access_token': 'stolen', 'refresh_token': 'stolen', 'expires_in': 3600}).encode()
-        self.send_response(200)
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST
-
-    def log_message(self, *args):  # pylint: disable=arguments-differ
-        pass
-
-
-@pytest.fixture
-def catcher():
-    Catcher.received = []
-    server = ThreadingHTTPServer(('127.0.0.1', 0), Catcher)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield 'http://127.0.0.1:%d' % server.server_address[1]
-    server.shutdown()
-    server.server_close()
 
 
 def read(emulator, tmp_path, conn=None, **params):

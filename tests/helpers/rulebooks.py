@@ -11,15 +11,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, '..', 'emulator'))
-
-import vb365_emulator  # noqa: E402  pylint: disable=wrong-import-position
+from vb365_emulator import admin
 
 ENV_VARS = 'VB365_SERVER,VB365_USERNAME,VB365_PASSWORD'
 
@@ -89,4 +85,4 @@ class Rulebook:
 
 
 def logins(info):
-    return vb365_emulator.admin(info, 'state')['counters'].get('logins password', 0)
+    return admin(info, 'state')['counters'].get('logins password', 0)

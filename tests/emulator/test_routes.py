@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, vb365.backup contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The emulator answers as the vendor's schemas say (schema_subset.json holds the part we need)."""
+"""What the routes answer, checked against the vendor's schemas (schema_subset.json holds the part we need)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import json
 import os
 import re
 import ssl
-import sys
 import threading
 import time
 import urllib.error
@@ -18,10 +17,9 @@ import urllib.request
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
+import vb365_emulator
 
-from conftest import start_emulator  # noqa: E402  pylint: disable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 with open(os.path.join(HERE, 'schema_subset.json')) as schema_file:
     SCHEMAS = json.load(schema_file)
@@ -97,8 +95,8 @@ class Client:
 
 @pytest.fixture(scope='module')
 def emulator(tmp_path_factory):
-    running = start_emulator(tmp_path_factory.mktemp('schema'), '--product', '8', '--no-rate-limit',
-                             '--large-session-items', '1000000')
+    running = vb365_emulator.start(tmp_path_factory.mktemp('schema'), '--product', '8', '--no-rate-limit',
+                                   '--large-session-items', '1000000')
     yield running
     running.stop()
 
@@ -212,7 +210,7 @@ def check_server_health(client, emulator, version):
 
 
 def test_users_are_paged_lazily(tmp_path):
-    running = start_emulator(tmp_path, '--product', '8', '--http', '--no-rate-limit', '--users', '100000')
+    running = vb365_emulator.start(tmp_path, '--product', '8', '--http', '--no-rate-limit', '--users', '100000')
     try:
         api = Client(running)
         api.context = None
@@ -232,7 +230,7 @@ def test_users_are_paged_lazily(tmp_path):
 
 @pytest.mark.parametrize('mode', ['expiring', 'expired', 'ok'])
 def test_license_switch(tmp_path, mode):
-    running = start_emulator(tmp_path, '--product', '7', '--http', '--no-rate-limit', '--license', mode)
+    running = vb365_emulator.start(tmp_path, '--product', '7', '--http', '--no-rate-limit', '--license', mode)
     try:
         api = Client(running)
         api.context = None
@@ -309,7 +307,7 @@ def test_logout_per_version(emulator):
 
 
 def test_product_7_serves_no_v8(tmp_path):
-    running = start_emulator(tmp_path, '--product', '7', '--http')
+    running = vb365_emulator.start(tmp_path, '--product', '7', '--http')
     try:
         for version, expected in (('v8', 404), ('v7', 401), ('v6', 401)):
             with pytest.raises(urllib.error.HTTPError) as error:
@@ -320,7 +318,7 @@ def test_product_7_serves_no_v8(tmp_path):
 
 
 def test_token_rate_limit(tmp_path):
-    running = start_emulator(tmp_path, '--product', '8', '--http')
+    running = vb365_emulator.start(tmp_path, '--product', '8', '--http')
     try:
         api = Client(running)
         api.context = None

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, vb365.backup contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The first hour of a new admin, through real ansible-playbook runs on the core under test.
+"""The option layer (module_utils/options.py and the role's argument spec) as a new admin meets it in the first hour,
+through real ansible-playbook runs on the core under test.
 
 Each wrong input must end in a message that says what to do, before any request where the input
 alone is wrong (the emulator's counters prove it), and no core may hide a login failure.
@@ -18,31 +19,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import connection, run_playbook
-
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
-
-
-def role_env(emulator, **overrides):
-    info = emulator.info
-    env = {'VB365_SERVER': info['url'], 'VB365_USERNAME': info['username'], 'VB365_PASSWORD': info['password'],
-           'VB365_CA_PATH': info['ca_path']}
-    env.update(overrides)
-    return env
-
-
-def api_requests(emulator):
-    """Requests the emulator served, other than its own admin endpoint."""
-    counters = emulator.admin('state')['counters']
-    return dict((name, count) for name, count in counters.items()
-                if name not in ('requests',) and '_emulator' not in name)
-
-
-def run_role(emulator, tmp_path, extra_vars, env=None, extra_args=()):
-    extra_vars = dict({'facts_file': str(tmp_path / 'facts.json')}, **extra_vars)
-    extra_vars.setdefault('vb365_report_dir', str(tmp_path / 'reports'))
-    return run_playbook('role_report', extra_vars, tmp_path, env=env or role_env(emulator), check=False,
-                        extra_args=extra_args)
+from helpers.playbooks import ROOT, api_requests, connection, role_env, run_playbook, run_role
 
 
 class TestRoleSendsNothingForBadInput:

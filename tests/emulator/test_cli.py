@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""vb365_emulator.cli: python -m vb365_emulator -- COMMAND serves while the command runs, then stops."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+from vb365_emulator.process import PACKAGE_PARENT
+
+# Reads the connection variables the emulator set, calls it over HTTPS with them, and exits with code 3.
+PROBE = '''
+import json, os, ssl, sys, urllib.request
+context = ssl.create_default_context(cafile=os.environ['VB365_CA_PATH'])
+with urllib.request.urlopen(os.environ['VB365_SERVER'] + '/_emulator/state', context=context, timeout=10) as answer:
+    state = json.load(answer)
+print(json.dumps({'server': os.environ['VB365_SERVER'], 'user': os.environ['VB365_USERNAME'],
+                  'has_password': bool(os.environ['VB365_PASSWORD']), 'counters': state['counters']}))
+sys.exit(3)
+'''
+
+
+def emulator(tmp_path, *arguments):
+    env = dict(os.environ, PYTHONPATH=PACKAGE_PARENT)
+    for name in [name for name in env if name.startswith('VB365_')]:
+        del env[name]
+    return subprocess.run([sys.executable, '-m', 'vb365_emulator', '--state-dir', str(tmp_path)] + list(arguments),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
+                          timeout=120, check=False)
+
+
+def test_a_command_runs_against_the_emulator_and_its_exit_code_is_kept(tmp_path):
+    result = emulator(tmp_path, '--product', '7', '--', sys.executable, '-c', PROBE)
+    assert result.returncode == 3, result.stderr
+    seen = json.loads(result.stdout.splitlines()[-1])
+    info = json.loads((tmp_path / 'emulator.json').read_text())
+    assert seen == {'server': info['url'], 'user': 'demo-admin', 'has_password': True,
+                    'counters': {'GET _emulator/state': 1, 'requests': 1}}
+    assert 'listening on %s' % info['url'] in result.stdout
+    with socket.socket() as probe:
+        assert probe.connect_ex(('127.0.0.1', info['port'])) != 0, 'the emulator stopped with the command'
+
+
+def test_a_command_that_cannot_start_is_named_with_exit_code_2(tmp_path):
+    result = emulator(tmp_path, '--http', '--', str(tmp_path / 'no-such-command'))
+    assert result.returncode == 2
+    assert 'cannot run %s: No such file or directory' % (tmp_path / 'no-such-command') in result.stderr
+
+
+def test_wrong_options_are_refused_before_anything_is_served(tmp_path):
+    result = emulator(tmp_path, '--users', '-1')
+    assert result.returncode == 2 and '--users is a number of users, 0 or more' in result.stderr
+    assert not (tmp_path / 'emulator.json').exists()
