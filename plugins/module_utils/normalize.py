@@ -10,6 +10,7 @@ v5 to v7 carry the status as a bracketed word at the start of ``title``; v8 drop
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 
 STATUSES = ('Success', 'Warning', 'Error', 'Running', 'Stop', 'Unknown')
@@ -105,9 +106,11 @@ def _parse_ticks(value):
         return None
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     try:
-        seconds = calendar.timegm((int(year), int(month), int(day), int(hour), int(minute), int(second)))
+        # datetime refuses what timegm would roll over: February 30, 24:00, a 60th second.
+        moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
     except (ValueError, OverflowError):
         return None
+    seconds = calendar.timegm(moment.timetuple())
     ticks = seconds * _TICKS_PER_SECOND
     if fraction:
         ticks += int((fraction + '000000')[:7])

@@ -72,6 +72,13 @@ def test_seven_fractional_digits_and_offsets():
     assert timestamp_ticks('2021-02-26T01:00:00+0530') == timestamp_ticks('2021-02-25T19:30:00Z')
 
 
+@pytest.mark.parametrize('value', ['2026-02-30T00:00:00Z', '2026-02-26T24:00:00Z', '2026-02-26T23:59:60Z',
+                                   '2026-13-01T00:00:00Z', '2026-02-30T23:00:00.1732347+01:00'])
+def test_an_impossible_date_or_time_is_no_timestamp(value):
+    # Rolled over, 2026-02-30 would silently read as March 2.
+    assert timestamp_ticks(value) is None
+
+
 def test_summary_counts_every_status_and_time_bounds():
     summary = LogItemSummary()
     for raw in (

@@ -119,6 +119,7 @@ def test_one_session_by_id_and_404(wire, capsys):
     ({'job_session_id': '123'}, "job_session_id '123' is not a UUID"),
     ({'job_id': JOB_A, 'job_name': 'x'}, 'mutually exclusive'),
     ({'created_after': 'yesterday'}, "created_after 'yesterday' is not an ISO 8601 date and time"),
+    ({'created_before': '2026-02-30T00:00:00Z'}, "created_before '2026-02-30T00:00:00Z' is not an ISO 8601 date"),
     ({'status': ['Done']}, "status 'Done' is not one of"),
     ({'latest': 0}, 'latest must be 1 or more'),
     ({'page_size': 10001}, 'page_size must be between 1 and 10000'),
