@@ -7,7 +7,8 @@
     make bench BENCH_ARGS='--items 10000 --rounds 3 --skip-million'
 
 Run with the Python of an environment that has ansible-core and requests, and with the collection on
-ANSIBLE_COLLECTIONS_PATH (tests/tools/testenv.py bench does both). Prints figures; asserts nothing
+ANSIBLE_COLLECTIONS_PATH, and the tests folder on PYTHONPATH for the emulator package
+(tests/tools/testenv.py bench does all three). Prints figures; asserts nothing
 about time. Contenders, all over HTTPS with ca_path and pages of 10,000:
 
   M  ansible-playbook running job_session_log_items_info for the whole session

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -25,13 +26,20 @@ sys.exit(3)
 '''
 
 
-def emulator(tmp_path, *arguments):
+def command_line(tmp_path, *arguments):
+    return [sys.executable, '-m', 'vb365_emulator', '--state-dir', str(tmp_path)] + list(arguments)
+
+
+def clean_env():
     env = dict(os.environ, PYTHONPATH=PACKAGE_PARENT)
     for name in [name for name in env if name.startswith('VB365_')]:
         del env[name]
-    return subprocess.run([sys.executable, '-m', 'vb365_emulator', '--state-dir', str(tmp_path)] + list(arguments),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
-                          timeout=120, check=False)
+    return env
+
+
+def emulator(tmp_path, *arguments):
+    return subprocess.run(command_line(tmp_path, *arguments), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, env=clean_env(), timeout=120, check=False)
 
 
 def test_a_command_runs_against_the_emulator_and_its_exit_code_is_kept(tmp_path):
@@ -56,3 +64,29 @@ def test_wrong_options_are_refused_before_anything_is_served(tmp_path):
     result = emulator(tmp_path, '--users', '-1')
     assert result.returncode == 2 and '--users is a number of users, 0 or more' in result.stderr
     assert not (tmp_path / 'emulator.json').exists()
+
+
+def test_a_command_ended_by_a_signal_exits_as_a_shell_reports_it(tmp_path):
+    result = emulator(tmp_path, '--http', '--', sys.executable, '-c', 'import os, signal; os.kill(os.getpid(), signal.SIGTERM)')
+    assert result.returncode == 128 + signal.SIGTERM, result.stderr
+
+
+def test_a_command_that_ignores_sigterm_is_killed_when_the_emulator_stops(tmp_path):
+    stubborn = ('import os, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); '
+                'print(os.getpid(), flush=True); time.sleep(120)')
+    process = subprocess.Popen(command_line(tmp_path, '--http', '--', sys.executable, '-c', stubborn),
+                               stdout=subprocess.PIPE, universal_newlines=True, env=clean_env())
+    try:
+        assert process.stdout.readline().startswith('vb365 emulator')
+        child = int(process.stdout.readline())
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 128 + signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stdout.close()
+    try:
+        os.kill(child, 0)
+    except ProcessLookupError:
+        return
+    raise AssertionError('the command %d outlived the emulator' % child)

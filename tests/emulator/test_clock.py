@@ -34,12 +34,16 @@ def test_written_with_seven_digits_and_the_servers_offset():
     ('2021-02-26T01:00:00.5-0530', datetime.datetime(2021, 2, 26, 6, 30, 0, tzinfo=UTC), 5000000),
     ('2021-02-26T01:00:00.123456789Z', datetime.datetime(2021, 2, 26, 1, 0, 0, tzinfo=UTC), 1234567),
     (' 1970-01-01T01:00:00+01:00 ', datetime.datetime(1970, 1, 1, tzinfo=UTC), 0),
+    ('2021-02-26T01:00:00+01', datetime.datetime(2021, 2, 26, 0, 0, 0, tzinfo=UTC), 0),
+    ('2021-02-26T01:00:00 Z', datetime.datetime(2021, 2, 26, 1, 0, 0, tzinfo=UTC), 0),
+    ('2021-02-26t01:00:00.12345678901234z', datetime.datetime(2021, 2, 26, 1, 0, 0, tzinfo=UTC), 1234567),
 ])
 def test_read_in_every_form_a_client_may_send(text, moment, fraction):
     assert timestamp_ticks(text) == ticks_of(moment, fraction)
 
 
-@pytest.mark.parametrize('text', ['yesterday', '2021-02-30T00:00:00Z', '2021-02-26T01:00:00+24:00',
+@pytest.mark.parametrize('text', ['yesterday', '2021-02-30T00:00:00Z', '2021-02-26T24:00:00Z', '2021-02-26T23:59:60Z',
+                                  '2021-02-26T01:00:00+24:00', '2021-02-26T01:00:00+01:60',
                                   '2021-02-26T01:00:00+01:00\nx', '2021-02-26', '', None, 20210226])
 def test_what_is_no_timestamp_reads_as_none(text):
     assert timestamp_ticks(text) is None

@@ -262,6 +262,24 @@ def test_links_v5_absolute_elsewhere_v6_relative(client, emulator):
     assert v6['_links']['next']['href'] == '/v6/JobSessions/%s/LogItems?offset=10&limit=10' % session['id']
 
 
+def test_page_links_repeat_the_path_as_the_client_wrote_it(client, emulator):
+    organization = emulator.info['organizations'][0]['id']
+    path = '/v7/Organizations/%s/usedRepositories' % organization.upper()
+    status, body, _headers = client.call('GET', path, query={'limit': 1})
+    assert status == 200 and body['_links']['next']['href'] == '%s?offset=1&limit=1' % path
+    status, body, _headers = client.call('GET', '/v7/licensedusers', query={'limit': 1})
+    assert status == 200 and body['_links']['next']['href'] == '/v7/licensedusers?offset=1&limit=1'
+
+
+def test_an_unknown_part_of_a_session_names_a_missing_session(client, emulator):
+    missing = '00000000-0000-4000-8000-000000000000'
+    status, body, _headers = client.call('GET', '/v8/JobSessions/%s/Foo' % missing)
+    expected = (404, 'Job session %s was not found.' % missing, 'ResourceNotFound')
+    assert (status, body['message'], body['errorCode']) == expected
+    status, body, _headers = client.call('GET', '/v8/JobSessions/%s/Foo' % emulator.session(status='Failed')['id'])
+    assert (status, body) == (404, {'message': 'No HTTP resource was found that matches the request URI.'})
+
+
 def test_v8_newest_first_and_type_filter(client, emulator):
     session = emulator.session(status='Failed')
     path = '/v8/JobSessions/%s/LogItems' % session['id']

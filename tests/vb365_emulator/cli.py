@@ -58,6 +58,10 @@ def build_parser():
     return parser
 
 
+# How long a command has to end after SIGTERM before it is killed.
+KILL_AFTER_SECONDS = 10
+
+
 def describe(args, emulator, url, ca_path):
     """What emulator.json holds: where the emulator listens, how to log in, and its seeded jobs and sessions."""
     world = emulator.world
@@ -115,11 +119,17 @@ def main(argv=None):
         json.dump(info, handle, indent=2)
     os.replace(state_file + '.tmp', state_file)
     child = []
+    stopping = threading.Event()
 
     def stop(*_ignored):
+        stopping.set()
         for process in child:
             if process.poll() is None:
                 process.terminate()
+                # A command that ignores SIGTERM is killed, so that the emulator never waits on it forever.
+                killer = threading.Timer(KILL_AFTER_SECONDS, lambda: process.poll() is None and process.kill())
+                killer.daemon = True
+                killer.start()
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
@@ -144,11 +154,13 @@ def main(argv=None):
     serving = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True)
     serving.start()
     try:
-        child.append(subprocess.Popen(command, env=command_env(info)))
+        if not stopping.is_set():
+            child.append(subprocess.Popen(command, env=command_env(info)))
     except OSError as exc:
         server.shutdown()
         parser.exit(2, '%s: cannot run %s: %s\n' % (parser.prog, command[0], exc.strerror))
-    code = child[0].wait()
+    code = child[0].wait() if child else 128 + signal.SIGTERM
     server.shutdown()
     server.server_close()
-    return code
+    # A command ended by a signal exits as a shell reports it: 128 + the signal's number.
+    return 128 - code if code < 0 else code

@@ -16,8 +16,10 @@ TICKS_PER_SECOND = 10000000
 # VB365 servers write local time with their offset; the emulated one is an hour east of UTC.
 SERVER_OFFSET = datetime.timezone(datetime.timedelta(hours=1))
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-ISO_8601 = re.compile(r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?'
-                      r'(?:([Zz])|([+-])(\d{2}):?(\d{2}))?')
+# What clients send: seconds and a fraction of any length may be left out, and the zone (Z, +hh, +hhmm or
+# +hh:mm, after optional spaces) too, which then means UTC.
+ISO_8601 = re.compile(r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?'
+                      r'\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?')
 
 
 def fmt_ticks(ticks):
@@ -41,7 +43,8 @@ def title_date(moment):
 def timestamp_ticks(text):
     """100 ns ticks since the epoch of an ISO 8601 date and time (no offset: UTC), or None if it is not one.
 
-    Fractions beyond seven digits are cut, as the servers' clocks have none finer.
+    Fractions beyond seven digits are cut, as the servers' clocks have none finer. An impossible date or
+    time (February 30, 24:00, a 60th second) is none.
     """
     if not isinstance(text, str):
         return None
@@ -57,9 +60,9 @@ def timestamp_ticks(text):
     ticks = (moment - EPOCH) // datetime.timedelta(seconds=1) * TICKS_PER_SECOND
     ticks += int((fraction or '').ljust(7, '0')[:7])
     if sign and not zulu:
-        if int(offset_hours) > 23 or int(offset_minutes) > 59:
+        if int(offset_hours) > 23 or int(offset_minutes or 0) > 59:
             return None
-        offset = (int(offset_hours) * 60 + int(offset_minutes)) * 60 * TICKS_PER_SECOND
+        offset = (int(offset_hours) * 60 + int(offset_minutes or 0)) * 60 * TICKS_PER_SECOND
         ticks += -offset if sign == '+' else offset
     return ticks
 

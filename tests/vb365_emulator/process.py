@@ -38,7 +38,8 @@ def launch(state_dir, arguments=(), python=None, timeout=60, **popen_options):
         os.remove(state_file)
     state_dir = os.path.abspath(state_dir)
     command = [python or sys.executable, '-m', 'vb365_emulator', '--state-dir', state_dir, '--exit-with-parent']
-    env = dict(popen_options.pop('env', None) or os.environ)
+    env = popen_options.pop('env', None)
+    env = dict(os.environ if env is None else env)
     env['PYTHONPATH'] = os.pathsep.join(filter(None, [PACKAGE_PARENT, env.get('PYTHONPATH')]))
     process = subprocess.Popen(command + list(arguments), env=env, **popen_options)
     deadline = time.monotonic() + timeout

@@ -32,8 +32,9 @@ ALL = ('v5', 'v6', 'v7', 'v8')
 FROM_V6 = ('v6', 'v7', 'v8')
 FROM_V7 = ('v7', 'v8')
 
-# A request as a route handler sees it: ids are the path's {id} segments as sent (not lowercased).
-Request = collections.namedtuple('Request', 'method version ids query body')
+# A request as a route handler sees it: ids are the path's {id} segments and path its segments after the
+# version, as sent (not lowercased: links repeat them as the client wrote them, as servers do).
+Request = collections.namedtuple('Request', 'method version ids query body path')
 Route = collections.namedtuple('Route', 'method path versions handler')
 
 
@@ -73,6 +74,10 @@ ROUTES = (
     route('GET', 'jobsessions/{id}', ALL, 'session'),
     route('GET', 'jobsessions/{id}/logitems', ALL, 'log_items'),
     route('GET', 'jobsessions/{id}/logitems/{id}', ALL, 'log_item'),
+    # Anything else under a session: 404 naming the session when it does not exist.
+    route('GET', 'jobsessions/{id}/{id}', ALL, 'session_part'),
+    route('GET', 'jobsessions/{id}/{id}/{id}', ALL, 'session_part'),
+    route('GET', 'jobsessions/{id}/logitems/{id}/{id}', ALL, 'session_part'),
 )
 
 
@@ -179,7 +184,7 @@ class Handler(BaseHTTPRequestHandler):
         path = segments[1:]
         found, ids = match(OPEN_ROUTES, method, version, path)
         if found:
-            return getattr(self, found.handler)(Request(method, version, ids, query, body))
+            return getattr(self, found.handler)(Request(method, version, ids, query, body, path))
         if path[:1] and path[0].lower() == 'token':
             return self.send_error_body(405, 'Use POST.', version) if method != 'POST' else \
                 self.send_body(404, {'message': NO_RESOURCE})
@@ -188,7 +193,7 @@ class Handler(BaseHTTPRequestHandler):
             return refused
         found, ids = match(ROUTES, method, version, path)
         if found:
-            return getattr(self, found.handler)(Request(method, version, ids, query, body))
+            return getattr(self, found.handler)(Request(method, version, ids, query, body, path))
         if method != 'GET':
             return self.send_error_body(405, 'The requested resource does not support http method %r.' % method,
                                         version)
@@ -327,6 +332,9 @@ class Handler(BaseHTTPRequestHandler):
         session = self.find_session(request)
         return session and self.send_body(200, session.as_json(request.version))
 
+    def session_part(self, request):
+        return self.find_session(request) and self.send_body(404, {'message': NO_RESOURCE})
+
     def log_item(self, request):
         session = self.find_session(request)
         if session is None:
@@ -353,17 +361,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def licensed_users(self, request):
         make = functools.partial(self.emulator.estate.licensed_user, version=request.version)
-        return self.user_page(request, make, 'LicensedUsers')
+        return self.user_page(request, make)
 
     def protected_users(self, request):
-        return self.user_page(request, self.emulator.estate.protected_user, 'ProtectedUsers')
+        return self.user_page(request, self.emulator.estate.protected_user)
 
-    def user_page(self, request, make, name):
+    def user_page(self, request, make):
         query, version = request.query, request.version
         org_id = query.get('organizationId') or (query.get('backedUpOrganizationId') if version == 'v8' else None)
         low, high = self.emulator.estate.user_range(org_id) or (0, 0)
         return self.send_generated_page(version, high - low, lambda at: make(low + at), query,
-                                        '/%s/%s' % (version, name))
+                                        '/%s/%s' % (version, '/'.join(request.path)))
 
     def find_organization(self, request):
         """The number of the path's organization (see find)."""
@@ -376,7 +384,7 @@ class Handler(BaseHTTPRequestHandler):
         estate, version = self.emulator.estate, request.version
         total = estate.counts[number] + estate.unlicensed[number]
         return self.send_generated_page(version, total, lambda at: estate.organization_user(number, at, version),
-                                        request.query, '/%s/Organizations/%s/Users' % (version, request.ids[0]))
+                                        request.query, '/%s/%s' % (version, '/'.join(request.path)))
 
     def used_repositories(self, request):
         number = self.find_organization(request)
@@ -384,7 +392,7 @@ class Handler(BaseHTTPRequestHandler):
             return None
         version = request.version
         return self.send_page(version, self.emulator.estate.used_repositories(number, version), request.query,
-                              '/%s/Organizations/%s/UsedRepositories' % (version, request.ids[0]))
+                              '/%s/%s' % (version, '/'.join(request.path)))
 
     def licensing_information(self, request):
         number = self.find_organization(request)
