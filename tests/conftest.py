@@ -33,9 +33,8 @@ def make_emulator(tmp_path_factory):
 @pytest.fixture(scope='module')
 def emulator8(tmp_path_factory):
     """A VB365 8 emulator without the login rate limit, shared by the tests of a module."""
-    emulator = start(tmp_path_factory.mktemp('emulator8'), '--product', '8', '--no-rate-limit')
-    yield emulator
-    emulator.stop()
+    with start(tmp_path_factory.mktemp('emulator8'), '--product', '8', '--no-rate-limit') as emulator:
+        yield emulator
 
 
 @pytest.fixture

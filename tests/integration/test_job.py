@@ -32,11 +32,10 @@ def job_posts(emulator):
 
 @pytest.fixture(scope='module', params=[6, 7, 8])
 def product_emulator(request, tmp_path_factory):
-    emulator = vb365_emulator.start(tmp_path_factory.mktemp('emulator%d' % request.param), '--product',
-                                    str(request.param), '--no-rate-limit')
-    emulator.product = request.param
-    yield emulator
-    emulator.stop()
+    folder = tmp_path_factory.mktemp('emulator%d' % request.param)
+    with vb365_emulator.start(folder, '--product', str(request.param), '--no-rate-limit') as emulator:
+        emulator.product = request.param
+        yield emulator
 
 
 @pytest.fixture

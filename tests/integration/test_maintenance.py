@@ -29,11 +29,10 @@ HOST = 'vb365-patch-me'
 @pytest.fixture
 def server(request, tmp_path_factory):
     product = getattr(request, 'param', 8)
-    emulator = vb365_emulator.start(tmp_path_factory.mktemp('emulator%d' % product), '--product', str(product),
-                                    '--no-rate-limit')
-    emulator.version = 'v%d' % product
-    yield emulator
-    emulator.stop()
+    folder = tmp_path_factory.mktemp('emulator%d' % product)
+    with vb365_emulator.start(folder, '--product', str(product), '--no-rate-limit') as emulator:
+        emulator.version = 'v%d' % product
+        yield emulator
 
 
 def finish_seeded_session(emulator):

@@ -120,6 +120,12 @@ class Running:
     def stop(self):
         stop(self.process)
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
 
 def start(state_dir, *arguments):
     """An emulator with these command-line arguments, its output discarded but for errors at start."""

@@ -29,7 +29,6 @@ NO_RESOURCE = 'No HTTP resource was found that matches the request URI.'
 # The longest long poll of /v8/Events the emulator waits through.
 LONG_POLL_CAP_SECONDS = 120
 ALL = ('v5', 'v6', 'v7', 'v8')
-FROM_V6 = ('v6', 'v7', 'v8')
 FROM_V7 = ('v7', 'v8')
 
 # A request as a route handler sees it: ids are the path's {id} segments and path its segments after the
@@ -38,47 +37,53 @@ Request = collections.namedtuple('Request', 'method version ids query body path'
 Route = collections.namedtuple('Route', 'method path versions handler')
 
 
-def route(method, path, versions, handler):
-    return Route(method, tuple(path.split('/')), versions, handler)
+def table(text):
+    """Routes from lines of method, path, versions (v6+: v6 and later; v5,v6: those two) and handler."""
+    routes = []
+    for line in text.strip().splitlines():
+        method, path, versions, handler = line.split()
+        served = ALL[ALL.index(versions[:-1]):] if versions.endswith('+') else tuple(versions.split(','))
+        routes.append(Route(method, tuple(path.split('/')), served, handler))
+    return tuple(routes)
 
 
 # Answered before the fault switches and the token check: logins, and v8's anonymous /Health.
-OPEN_ROUTES = (
-    route('POST', 'token', ALL, 'login'),
-    route('POST', 'token/logout', FROM_V7, 'logout'),
-    route('GET', 'health', ('v8',), 'health'),
-)
+OPEN_ROUTES = table('''
+POST  token                                    v5+    login
+POST  token/logout                             v7+    logout
+GET   health                                   v8     health
+''')
 # The API behind a valid token, first match wins. A path a version lacks falls through to the next
-# match (v8's JobSessions/changes is read as a session id), then to a 405 (not GET) or a 404.
-ROUTES = (
-    route('GET', 'serviceinstance', FROM_V6, 'service_instance'),
-    route('GET', 'jobs', ALL, 'jobs'),
-    route('GET', 'jobs/{id}', ALL, 'job'),
-    route('GET', 'jobs/{id}/jobsessions', ('v5', 'v6'), 'sessions_of_job'),
-    route('POST', 'jobs/{id}/start', FROM_V6, 'job_start'),
-    route('POST', 'jobs/{id}/stop', FROM_V6, 'job_stop'),
-    route('POST', 'jobs/{id}/enable', FROM_V6, 'job_enable'),
-    route('POST', 'jobs/{id}/disable', FROM_V6, 'job_disable'),
-    route('GET', 'organizations', ALL, 'organizations'),
-    route('GET', 'organizations/{id}/users', FROM_V6, 'organization_users'),
-    route('GET', 'organizations/{id}/usedrepositories', FROM_V6, 'used_repositories'),
-    route('GET', 'organizations/{id}/licensinginformation', FROM_V6, 'licensing_information'),
-    route('GET', 'license', FROM_V6, 'license'),
-    route('GET', 'licensedusers', FROM_V6, 'licensed_users'),
-    route('GET', 'protectedusers', ('v8',), 'protected_users'),
-    route('GET', 'backuprepositories', FROM_V6, 'repositories'),
-    route('GET', 'proxies', FROM_V6, 'proxies'),
-    route('GET', 'jobsessions', ALL, 'session_list'),
-    route('GET', 'jobsessions/changes', ('v7',), 'change_feed'),
-    route('GET', 'events', ('v8',), 'change_feed'),
-    route('GET', 'jobsessions/{id}', ALL, 'session'),
-    route('GET', 'jobsessions/{id}/logitems', ALL, 'log_items'),
-    route('GET', 'jobsessions/{id}/logitems/{id}', ALL, 'log_item'),
-    # Anything else under a session: 404 naming the session when it does not exist.
-    route('GET', 'jobsessions/{id}/{id}', ALL, 'session_part'),
-    route('GET', 'jobsessions/{id}/{id}/{id}', ALL, 'session_part'),
-    route('GET', 'jobsessions/{id}/logitems/{id}/{id}', ALL, 'session_part'),
-)
+# match (v8's JobSessions/changes is read as a session id), then to a 405 (not GET) or a 404. The last
+# three answer anything else under a session: a 404 naming the session when it does not exist.
+ROUTES = table('''
+GET   serviceinstance                          v6+    service_instance
+GET   jobs                                     v5+    jobs
+GET   jobs/{id}                                v5+    job
+GET   jobs/{id}/jobsessions                    v5,v6  sessions_of_job
+POST  jobs/{id}/start                          v6+    job_start
+POST  jobs/{id}/stop                           v6+    job_stop
+POST  jobs/{id}/enable                         v6+    job_enable
+POST  jobs/{id}/disable                        v6+    job_disable
+GET   organizations                            v5+    organizations
+GET   organizations/{id}/users                 v6+    organization_users
+GET   organizations/{id}/usedrepositories      v6+    used_repositories
+GET   organizations/{id}/licensinginformation  v6+    licensing_information
+GET   license                                  v6+    license
+GET   licensedusers                            v6+    licensed_users
+GET   protectedusers                           v8     protected_users
+GET   backuprepositories                       v6+    repositories
+GET   proxies                                  v6+    proxies
+GET   jobsessions                              v5+    session_list
+GET   jobsessions/changes                      v7     change_feed
+GET   events                                   v8     change_feed
+GET   jobsessions/{id}                         v5+    session
+GET   jobsessions/{id}/logitems                v5+    log_items
+GET   jobsessions/{id}/logitems/{id}           v5+    log_item
+GET   jobsessions/{id}/{id}                    v5+    session_part
+GET   jobsessions/{id}/{id}/{id}               v5+    session_part
+GET   jobsessions/{id}/logitems/{id}/{id}      v5+    session_part
+''')
 
 
 def match(routes, method, version, segments):
