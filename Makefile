@@ -1,33 +1,43 @@
-# Developer entry points. Each target finds its own Python and makes its own virtual environments
-# under .venv/, so a clone in any folder works with nothing installed but python3 and git.
+# Developer entry points, each a nox session (noxfile.py; `.venv/nox/bin/nox -l` lists them all). The first
+# run makes .venv/nox with nox in it; nox makes each session's virtual environment under .nox/, so a clone in
+# any folder works with nothing installed but python3 and git.
 PYTHON ?= $(shell command -v python3 2>/dev/null || command -v python 2>/dev/null)
+NOX_REQUIREMENT ?= nox==2026.10.20
+NOX := .venv/nox/bin/nox
+# The cores the sessions cover (noxfile.py reads CORES), e.g. make test CORES=2.21,2.16.
 CORES ?= 2.21,2.20,2.19,2.18,2.17,2.16
+export CORES
 
 .PHONY: test sanity units integration ecosystem eda demo bench clean
 
-test:  ## sanity, units, integration and ecosystem checks on every core in CORES
-	$(PYTHON) tests/tools/testenv.py --cores $(CORES) test
+test: $(NOX)  ## what CI runs: sanity on the newest and lowest core, the other suites on every core in CORES
+	$(NOX) -t test
 
-sanity:
-	$(PYTHON) tests/tools/testenv.py --cores $(CORES) sanity
+sanity: $(NOX)
+	$(NOX) -s sanity
 
-units:
-	$(PYTHON) tests/tools/testenv.py --cores $(CORES) units
+units: $(NOX)
+	$(NOX) -s units
 
-integration:
-	$(PYTHON) tests/tools/testenv.py --cores $(CORES) integration
+integration: $(NOX)
+	$(NOX) -s integration
 
-eda:  ## the event source under ansible-rulebook against the emulator (newest core)
-	$(PYTHON) tests/tools/testenv.py --cores $(CORES) eda
+eda: $(NOX)  ## the event source under ansible-rulebook against the emulator (newest core)
+	$(NOX) -s eda
+
+ecosystem: $(NOX)  ## ansible-doc on every core; ansible-lint, changelog lint, galaxy build + importer, ansible-builder
+	$(NOX) -s docs ecosystem
+
+demo: $(NOX)  ## the emulator, the collection installed from this tree, and playbooks/session_report.yml
+	$(NOX) -s demo
+
+bench: $(NOX)  ## benchmarks/bench.py against the emulator; e.g. make bench BENCH_ARGS='--items 10000 --skip-million'
+	$(NOX) -s bench -- $(BENCH_ARGS)
+
+$(NOX): Makefile
+	$(PYTHON) -m venv .venv/nox
+	.venv/nox/bin/python -m pip install --quiet --disable-pip-version-check '$(NOX_REQUIREMENT)'
+	touch $(NOX)
 
 clean:
-	rm -rf .build .venv tests/output
-
-demo:  ## the emulator, the collection installed from this tree, and playbooks/session_report.yml
-	$(PYTHON) tests/tools/testenv.py --cores $(CORES) demo
-
-ecosystem:  ## ansible-doc, ansible-lint, galaxy build + galaxy-importer, ansible-builder create
-	$(PYTHON) tests/tools/testenv.py --cores $(CORES) ecosystem
-
-bench:  ## benchmarks/bench.py against the emulator; e.g. make bench BENCH_ARGS='--items 10000 --skip-million'
-	$(PYTHON) tests/tools/testenv.py bench $(BENCH_ARGS)
+	rm -rf .build .venv .nox tests/output

@@ -8,7 +8,7 @@
 
 Run with the Python of an environment that has ansible-core and requests, and with the collection on
 ANSIBLE_COLLECTIONS_PATH, and the tests folder on PYTHONPATH for the emulator package
-(tests/tools/testenv.py bench does all three). Prints figures; asserts nothing
+(make bench, the nox session bench, does all three). Prints figures; asserts nothing
 about time. Contenders, all over HTTPS with ca_path and pages of 10,000:
 
   M  ansible-playbook running job_session_log_items_info for the whole session
@@ -33,7 +33,7 @@ with 40 enabled jobs whose newest session failed, against R1, the same on one jo
 with the starts the emulator counted per run. And the retry rulebook under ansible-rulebook (--skip-retry-latency):
 from a failed session's end to its retry's start POST, against the playbook's own start-up with the same inputs.
 
-Last, the event source under ansible-rulebook (when tests/tools/testenv.py found it, VB365_EDA_BIN):
+Last, the event source under ansible-rulebook (when nox -s bench installed it, VB365_EDA_BIN):
 the latency from a session's end in the emulator to the rulebook's action on VB365 6, 7 and 8, and
 the requests per minute the source sends while nothing happens. Then 1, 12 and 50 sources in one
 ansible-rulebook, one emulated server each, on VB365 8 (and 12 and 50 on VB365 7): the latency per source
@@ -647,7 +647,7 @@ def many_figures(sources, v7_sources, work):
     print('\nmany event sources in one ansible-rulebook (interval %d s, Failed sessions on up to %d servers at once, '
           '%d trials) ...' % (MANY_INTERVAL, MANY_FINISHING, MANY_TRIALS), flush=True)
     if not os.environ.get('VB365_EDA_BIN'):
-        print('skipped: no ansible-rulebook (run through tests/tools/testenv.py bench)')
+        print('skipped: no ansible-rulebook (run through nox -s bench, or make bench)')
         return
     rows = [(product, count, many_sources(product, count, work, idle=product == 8 and count == max(counts[8])))
             for product in (8, 7) for count in counts[product]]
@@ -899,7 +899,7 @@ def retry_latency_table(work):
           % (EDA_INTERVAL, RETRY_TRIALS), flush=True)
     row = retry_latency_figures(work)
     if row is None:
-        print('skipped: no ansible-rulebook (run through tests/tools/testenv.py bench) or no rulebook '
+        print('skipped: no ansible-rulebook (run through nox -s bench, or make bench) or no rulebook '
               'extensions/eda/rulebooks/retry_failed.yml in the staged collection')
         return
     print('\n| failed session\'s end to the retry\'s start POST | median s | worst s | verdict |')
@@ -1010,7 +1010,7 @@ def main():
         print('\nevent source under ansible-rulebook (interval %d s) ...' % EDA_INTERVAL, flush=True)
         eda = eda_figures(work)
         if eda is None:
-            print('skipped: no ansible-rulebook (run through tests/tools/testenv.py bench)')
+            print('skipped: no ansible-rulebook (run through nox -s bench, or make bench)')
         else:
             print('\n| VB365 | API | median latency s | worst s | goal | verdict | idle requests per minute |')
             print('|---|---|---:|---:|---|---|---:|')

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Real ansible-playbook runs of the test playbooks in tests/integration/playbooks, with a clean environment.
 
-The collection must be importable as vb365.backup from ANSIBLE_COLLECTIONS_PATH (tests/tools/testenv.py
+The collection must be importable as vb365.backup from ANSIBLE_COLLECTIONS_PATH (noxfile.py
 stages it).
 """
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """ansible-rulebook (or a shell script that starts it) running against emulators, its output in a file.
 
-Run by tests/tools/testenv.py (make eda) with ansible-rulebook, Java and the staged collection on PATH.
+Run by noxfile.py (make eda) with ansible-rulebook, Java and the staged collection on PATH.
 """
 
 from __future__ import annotations

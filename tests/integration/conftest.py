@@ -12,9 +12,9 @@ from helpers.catcher import catching
 
 def pytest_configure(config):
     config.addinivalue_line('markers', 'edge_cores_only: run on the lowest and the newest claimed core only '
-                                       '(what it checks does not depend on the core; tests/tools/testenv.py)')
+                                       '(what it checks does not depend on the core; noxfile.py)')
     config.addinivalue_line('markers', 'newest_core_only: run on the newest claimed core only (long playbook round '
-                                       'trips over what no core changes; tests/tools/testenv.py)')
+                                       'trips over what no core changes; noxfile.py)')
     config.addinivalue_line('markers', 'v8_on_every_core: the VB365 8 case runs on every core, the other releases '
                                        'as edge_cores_only (their answers differ by API version, not by core)')
 

