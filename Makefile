@@ -35,6 +35,8 @@ bench: $(NOX)  ## benchmarks/bench.py against the emulator; e.g. make bench BENC
 	$(NOX) -s bench -- $(BENCH_ARGS)
 
 $(NOX): Makefile
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "nox needs Python 3.10 or newer: \
+	run make PYTHON=/path/to/python3.10-or-newer $(MAKECMDGOALS)"; exit 1; }
 	$(PYTHON) -m venv .venv/nox
 	.venv/nox/bin/python -m pip install --quiet --disable-pip-version-check '$(NOX_REQUIREMENT)'
 	touch $(NOX)

@@ -14,25 +14,28 @@ import subprocess
 import urllib.request
 
 import nox
+import nox.command
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(ROOT, '.build')
 STAGE = os.path.join(BUILD, 'ansible_collections', 'vb365', 'backup')
 COLLECTIONS = {'ANSIBLE_COLLECTIONS_PATH': BUILD, 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false', 'ANSIBLE_FORCE_COLOR': '0',
                'PYTHONPATH': None}
-# Each claimed core with its controller Python (nox --force-python X.Y takes another). 2.16 is the lowest core
+# Each claimed core with the controller Pythons it takes, the first one found wins. 2.16 is the lowest core
 # AWX/AAP execution environments still ship (AAP 2.5); 2.19 runs on 3.11, what pip gives a Python 3.11 user;
 # 2.17 on 3.10, its lowest controller Python.
-CORES = {'2.21': '3.12', '2.20': '3.13', '2.19': '3.11', '2.18': '3.11', '2.17': '3.10', '2.16': '3.11'}
+CORES = {'2.21': ('3.12', '3.13', '3.14'), '2.20': ('3.13', '3.12', '3.14'), '2.19': ('3.11', '3.12', '3.13'),
+         '2.18': ('3.11', '3.12', '3.13'), '2.17': ('3.10', '3.12', '3.11'), '2.16': ('3.11', '3.10', '3.12')}
 NEWEST, LOWEST = '2.21', '2.16'
 SELECTED = [core for core in os.environ.get('CORES', ','.join(CORES)).replace(' ', '').split(',') if core]
-if set(SELECTED) - set(CORES):
-    raise SystemExit('CORES: unknown core(s) %s; choose from %s' % (', '.join(set(SELECTED) - set(CORES)), ', '.join(CORES)))
+if not SELECTED or set(SELECTED) - set(CORES):
+    raise SystemExit('CORES=%s: choose one or more of %s' % (os.environ.get('CORES'), ', '.join(CORES)))
 REQUIREMENTS = ('-r', 'requirements.txt', '-r', 'tests/unit/requirements.txt', '-r', 'tests/integration/requirements.txt')
 UNITS_RUNNER = ('mock', 'pytest', 'pytest-mock', 'pytest-xdist', 'pyyaml')
 TOOLS = ('ansible-lint', 'galaxy-importer', 'ansible-builder', 'antsibull-changelog')
 EDA = ('ansible-core>=2.21,<2.22', 'ansible-rulebook', 'requests', 'pytest', 'cryptography', 'pyyaml')
 nox.options.reuse_venv = 'yes'
+nox.options.error_on_missing_interpreters = True  # a core with no Python fails the run instead of passing it by
 nox.options.sessions = []  # a bare `nox` lists the sessions instead of running all of them
 
 
@@ -42,18 +45,28 @@ def find_pyenv_pythons():
     path = os.environ.get('PATH', '').split(os.pathsep)
     shims = [index for index, entry in enumerate(path) if entry.rstrip('/').endswith('/shims')]
     roots = [os.environ.get('PYENV_ROOT'), os.path.expanduser('~/.pyenv')] + [os.path.dirname(path[i]) for i in shims]
-    found = [d for root in dict.fromkeys(r for r in roots if r) for d in sorted(glob.glob(root + '/versions/*/bin'))
-             if d not in path]
+    found = [d for root in dict.fromkeys(r for r in roots if r) for d in glob.glob(root + '/versions/*/bin') if d not in path]
+    found.sort(key=lambda d: [int(n) for n in re.findall(r'\d+', os.path.basename(os.path.dirname(d)))], reverse=True)
     at = shims[0] if shims else len(path)
     os.environ['PATH'] = os.pathsep.join(path[:at] + found + path[at:])
 
 
+def first_python(versions):
+    """The first of these X.Y versions whose pythonX.Y runs here; else the first, which nox then reports missing."""
+    for version in versions:
+        found = shutil.which('python' + version)
+        if found and subprocess.run([found, '-c', 'import venv'], stderr=subprocess.DEVNULL, check=False).returncode == 0:
+            return version
+    return versions[0]
+
+
 find_pyenv_pythons()
+PYTHONS = dict((core, first_python(versions)) for core, versions in CORES.items() if core in SELECTED + [NEWEST])
 
 
 def each_core(tag_cores=tuple(CORES)):
     """Parametrize a session over the selected cores, with that core's Python; tag 'test' on tag_cores."""
-    return nox.parametrize('python,core', [nox.param(CORES[core], core, id="core='%s'" % core,
+    return nox.parametrize('python,core', [nox.param(PYTHONS[core], core, id="core='%s'" % core,
                                                      tags=['test'] if core in tag_cores else [])
                                            for core in CORES if core in SELECTED])
 
@@ -84,11 +97,15 @@ def offer_pip_bootstrap(session):
              'print(re.search(r"url = .(https://[^\'\\"]+).", open(d + "/_util/target/setup/requirements.py").read())[1])')
     pip_version, url = session.run('python', '-c', probe, silent=True).split()
     cache = os.path.expanduser('~/.ansible/test/cache/get_pip_%s.py' % pip_version.replace('.', '_'))
-    if not os.path.exists(cache):
-        try:
-            with urllib.request.urlopen(url % pip_version, timeout=15):
-                return
-        except OSError:
+    ours = os.path.exists(cache) and open(cache).readline().startswith('# vb365.backup get-pip stand-in')
+    if os.path.exists(cache) and not ours:
+        return
+    try:
+        with urllib.request.urlopen(url % pip_version, timeout=15):
+            if ours:  # downloads work again: back to ansible-test's own script
+                os.remove(cache)
+    except OSError:
+        if not ours:
             os.makedirs(os.path.dirname(cache), exist_ok=True)
             shutil.copy(os.path.join(ROOT, 'tests', 'tools', 'get_pip_stand_in.py'), cache)
             session.log('get-pip unreachable: wrote a stand-in (ensurepip, then pip from your index) to %s' % cache)
@@ -151,30 +168,43 @@ def docs(session, core):
         session.run('ansible-doc', '--type', kind, *names, env=dict(COLLECTIONS, PAGER='cat'), silent=True)
 
 
-@nox.session(python=CORES[NEWEST], tags=['test'])
+@nox.session(python=PYTHONS[NEWEST], tags=['test'])
 def ecosystem(session):
     """ansible-lint, antsibull-changelog lint, galaxy build and galaxy-importer, ansible-builder create."""
     session.install(*TOOLS)
     stage()
     dist, ee, de = BUILD + '/dist', BUILD + '/ee-context', BUILD + '/de-context'
+    failed = []
+
+    def check(*command, **kwargs):  # every check runs, so that one failure hides none of the others
+        try:
+            session.run(*command, **kwargs)
+        except nox.command.CommandFailed:
+            failed.append(command[0])
+
     with session.chdir(STAGE):
-        session.run('ansible-lint', env={'NO_COLOR': '1'})
-        session.run('antsibull-changelog', 'lint')
-        session.run('ansible-galaxy', 'collection', 'build', '--output-path', dist)
-        session.run('python', '-m', 'galaxy_importer.main', *glob.glob(dist + '/vb365-backup-*.tar.gz'),
-                    env={'GALAXY_IMPORTER_CONFIG': STAGE + '/tests/tools/galaxy-importer.cfg'})
-        session.run('ansible-builder', 'create', '--file', 'execution-environment.yml', '--context', ee)
-        session.run('ansible-builder', 'create', '--file', 'extensions/eda/decision-environment.yml', '--context', de)
+        check('ansible-lint', env={'NO_COLOR': '1'})
+        check('antsibull-changelog', 'lint')
+        check('ansible-galaxy', 'collection', 'build', '--output-path', dist)
+        check('python', '-m', 'galaxy_importer.main', *glob.glob(dist + '/vb365-backup-*.tar.gz'),
+              env={'GALAXY_IMPORTER_CONFIG': STAGE + '/tests/tools/galaxy-importer.cfg'})
+        check('ansible-builder', 'create', '--file', 'execution-environment.yml', '--context', ee)
+        check('ansible-builder', 'create', '--file', 'extensions/eda/decision-environment.yml', '--context', de)
     for folder in (ee, de):  # a Dockerfile where a docker client is installed, a Containerfile otherwise
         if not glob.glob(folder + '/Containerfile') + glob.glob(folder + '/Dockerfile'):
-            session.error('ansible-builder wrote no Containerfile or Dockerfile in %s' % folder)
+            failed.append('ansible-builder (no Containerfile or Dockerfile in %s)' % folder)
+    if failed:
+        session.error('failed: %s' % ', '.join(failed))
 
 
 def java_home():
     """JAVA_HOME of the machine's java when it is 17 or newer, else None."""
     for java in filter(None, [os.environ.get('JAVA_HOME') and os.environ['JAVA_HOME'] + '/bin/java', shutil.which('java')]):
-        output = subprocess.run([java, '-XshowSettings:properties', '-version'], stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, universal_newlines=True, check=False).stdout
+        try:
+            output = subprocess.run([java, '-XshowSettings:properties', '-version'], stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, universal_newlines=True, check=False, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):  # a stale JAVA_HOME, a java that hangs
+            continue
         version, home = re.search(r'java\.specification\.version = (\d+)', output), re.search(r'java\.home = (\S+)', output)
         if version and home and int(version.group(1)) >= 17:
             return home.group(1)
@@ -190,7 +220,7 @@ def rulebook_env(session):
     return dict(COLLECTIONS, JAVA_HOME=home, PATH=os.pathsep.join([session.bin, home + '/bin', os.environ['PATH']]))
 
 
-@nox.session(python=CORES[NEWEST], tags=['test'])
+@nox.session(python=PYTHONS[NEWEST], tags=['test'])
 def eda(session):
     """The event source and the rulebooks under the real ansible-rulebook, against the emulator."""
     env = rulebook_env(session)
@@ -198,7 +228,7 @@ def eda(session):
         session.run('python', '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '-ra', 'tests/eda', *session.posargs, env=env)
 
 
-@nox.session(python=CORES[NEWEST])
+@nox.session(python=PYTHONS[NEWEST])
 def bench(session):
     """benchmarks/bench.py against the emulator; options after --, e.g. nox -s bench -- --items 10000."""
     env = rulebook_env(session)
@@ -207,12 +237,8 @@ def bench(session):
     session.run('python', 'benchmarks/bench.py', *session.posargs, env=env)
 
 
-def demo_python():
-    """The demo runs on any Python a user has: the newest core on 3.12 or 3.13, else 2.19 on 3.11."""
-    return next((version for version in ('3.12', '3.13', '3.11') if shutil.which('python' + version)), '3.12')
-
-
-@nox.session(python=demo_python())
+# The demo takes what a user has: the newest core on 3.12 to 3.14, else 2.19 on 3.11.
+@nox.session(python=first_python(('3.12', '3.13', '3.14', '3.11')))
 def demo(session):
     """An emulated VB365 8 server, the collection installed from this tree, and playbooks/session_report.yml."""
     install_core(session, NEWEST if session.python != '3.11' else '2.19')
