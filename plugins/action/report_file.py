@@ -54,28 +54,40 @@ def ensure_folder(path, bits, check_mode):
 
     A folder that exists keeps its mode: pointing dest at /tmp or a shared folder changes nothing there.
     """
-    if os.path.isdir(path):  # a symbolic link to a folder is that folder
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise ValueError('it is a folder this user cannot write to')
-        return False
-    if os.path.lexists(path):
-        raise ValueError('it is not a folder' if os.path.exists(path) else 'it is a broken symbolic link')
-    if not check_mode:
+    created = False
+    if not os.path.lexists(path):
+        if check_mode:
+            return True
         try:
-            os.makedirs(path)
-            os.chmod(path, bits)
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            try:
+                os.mkdir(path, 0o700)  # the mode follows; until then only this user can enter it
+                os.chmod(path, bits)
+                created = True
+            except FileExistsError:  # another run created it meanwhile
+                pass
         except OSError as exc:
-            raise ValueError(exc.strerror or str(exc))
-    return True
+            raise ValueError('it cannot be created (%s)' % (exc.strerror or exc))
+    if not os.path.exists(path):
+        raise ValueError('it is a broken symbolic link')
+    if not (os.path.isdir(path) and os.access(path, os.W_OK | os.X_OK)):  # a link to a folder is that folder
+        raise ValueError('it is not a folder this user can write to')
+    return created
 
 
 def write_if_changed(dest, data, bits, check_mode):
-    """Replace dest with data (bytes) unless it holds them already with these bits; True when it changed."""
+    """Replace dest with data (bytes) unless it holds them already with these bits; True when it changed.
+
+    Only a regular file of the same size is read to compare: a FIFO or a device there is replaced, never read.
+    """
     try:
+        found = os.stat(dest)
+    except OSError:
+        found = None
+    same = False
+    if found is not None and stat.S_ISREG(found.st_mode) and found.st_size == len(data):
         with open(dest, 'rb') as handle:
-            same = handle.read() == data and stat.S_IMODE(os.fstat(handle.fileno()).st_mode) == bits
-    except FileNotFoundError:
-        same = False
+            same = handle.read() == data and stat.S_IMODE(found.st_mode) == bits
     if same or check_mode:
         return not same
     descriptor, temp = tempfile.mkstemp(prefix='.vb365-', dir=os.path.dirname(os.path.abspath(dest)))
@@ -127,8 +139,12 @@ class ActionModule(ActionBase):
         """The template's text rendered with the task's variables, as ansible.builtin.template renders it."""
         try:
             source = self._find_needle('templates', src)
-            with open(to_bytes(source, errors='surrogate_or_strict'), 'rb') as handle:
-                text = to_text(handle.read(), errors='surrogate_or_strict')
+            real = self._loader.get_real_file(source)  # decrypts a vaulted template, as ansible.builtin.template does
+            try:
+                with open(to_bytes(real, errors='surrogate_or_strict'), 'rb') as handle:
+                    text = to_text(handle.read(), errors='surrogate_or_strict')
+            finally:
+                self._loader.cleanup_tmp_file(real)
         except (AnsibleError, OSError, UnicodeError) as exc:
             raise AnsibleActionFail('Cannot read the template %s: %s' % (src, to_text(exc)))
         folders = task_vars.get('ansible_search_path', []) + [self._loader.get_basedir(), os.path.dirname(source)]

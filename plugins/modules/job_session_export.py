@@ -205,6 +205,8 @@ def main():
             module.fail_json(msg='Cannot write %s %s: %s.' % (name, path, problem))
 
     session_id = params['job_session_id']
+    # The client first (it sends nothing): a credential or connection option it refuses leaves no temporary file.
+    client = module.client
     handles, exports, temp_paths = {}, [], {}
     if not module.check_mode:
         # The files are opened before any request, so that a folder that only looks writable fails first.
@@ -216,7 +218,6 @@ def main():
                 _discard(handles.values(), temp_paths)
                 module.fail_json(msg='Cannot write %s %s: %s.' % (name, path, exc.strerror or exc))
             handles[name] = os.fdopen(descriptor, 'wb')
-    client = module.client
     try:
         session = collect_sessions(client, job_session_id=session_id)['job_sessions'][0]
         for name, path in targets:
@@ -241,8 +242,10 @@ def main():
                                    each_item=write if exports or fact_items is not None else None)
     except Vb365Error as exc:
         _discard(handles.values(), temp_paths)
+        # Only a 404 on the session's own path means the session is missing; one while finding the API version does not.
         module.fail_from_error(exc, job_session_id=session_id, not_found=(
-            'Job session %s was not found on %s: check the id.' % (session_id, client.base_url)))
+            'Job session %s was not found on %s: check the id.' % (session_id, client.base_url)
+            if session_id in (exc.path or '') else None))
     except OSError as exc:
         _discard(handles.values(), temp_paths)
         module.fail_json(msg='Writing the reports failed: %s (%s).' % (exc.strerror or exc, exc.filename or ''))

@@ -95,7 +95,7 @@ def test_check_mode_creates_no_folder(tmp_path):
 
 
 @pytest.mark.parametrize('make, reason', [
-    (lambda path: path.write_text('x'), 'it is not a folder'),
+    (lambda path: path.write_text('x'), 'it is not a folder this user can write to'),
     (lambda path: path.symlink_to(path.parent / 'gone'), 'it is a broken symbolic link'),
 ])
 def test_what_is_no_folder_is_refused(tmp_path, make, reason):
@@ -109,7 +109,7 @@ def test_what_is_no_folder_is_refused(tmp_path, make, reason):
 def test_a_folder_this_user_cannot_write_to_is_refused(tmp_path):
     folder = tmp_path / 'locked'
     folder.mkdir(mode=0o500)
-    with pytest.raises(ValueError, match='cannot write to'):
+    with pytest.raises(ValueError, match='not a folder this user can write to'):
         ensure_folder(str(folder), 0o750, False)
 
 
@@ -125,8 +125,33 @@ def test_the_action_reports_a_folder_it_cannot_use_as_a_failed_result_with_the_r
     (tmp_path / 'file').write_text('x')
     result = run_action({'dest': str(tmp_path / 'file'), 'state': 'directory'})
     assert result['failed'] is True
-    assert result['reason'] == 'it is not a folder'
-    assert result['msg'] == 'Cannot use %s as a folder: it is not a folder.' % (tmp_path / 'file')
+    assert result['reason'] == 'it is not a folder this user can write to'
+    assert result['msg'] == 'Cannot use %s as a folder: it is not a folder this user can write to.' % (tmp_path / 'file')
+
+
+def test_a_folder_another_run_creates_meanwhile_is_used(tmp_path, monkeypatch):
+    folder = tmp_path / 'reports'
+    real_mkdir = os.mkdir
+
+    def racing_mkdir(path, mode=0o777):
+        real_mkdir(path, 0o755)
+        raise FileExistsError(17, 'File exists')
+    monkeypatch.setattr(os, 'mkdir', racing_mkdir)
+    assert ensure_folder(str(folder), 0o750, False) is False
+    assert bits_of(folder) == 0o755
+
+
+def test_a_folder_that_cannot_be_created_says_why(tmp_path):
+    (tmp_path / 'file').write_text('x')
+    with pytest.raises(ValueError, match=r'it cannot be created \(File exists\)'):
+        ensure_folder(str(tmp_path / 'file' / 'reports'), 0o750, False)
+
+
+def test_a_fifo_at_the_destination_is_replaced_without_being_read(tmp_path):
+    target = tmp_path / 'report.md'
+    os.mkfifo(target)
+    assert write_if_changed(str(target), b'# report\n', 0o640, False) is True
+    assert target.read_bytes() == b'# report\n'
 
 
 def test_the_action_creates_a_folder_with_0750_unless_told(tmp_path):
