@@ -97,9 +97,13 @@ def offer_pip_bootstrap(session):
              'print(re.search(r"url = .(https://[^\'\\"]+).", open(d + "/_util/target/setup/requirements.py").read())[1])')
     pip_version, url = session.run('python', '-c', probe, silent=True).split()
     cache = os.path.expanduser('~/.ansible/test/cache/get_pip_%s.py' % pip_version.replace('.', '_'))
-    ours = os.path.exists(cache) and open(cache).readline().startswith('# vb365.backup get-pip stand-in')
-    if os.path.exists(cache) and not ours:
-        return
+    if os.path.exists(cache):
+        with open(cache) as handle:
+            ours = handle.readline().startswith('# vb365.backup get-pip stand-in')
+        if not ours:
+            return
+    else:
+        ours = False
     try:
         with urllib.request.urlopen(url % pip_version, timeout=15):
             if ours:  # downloads work again: back to ansible-test's own script

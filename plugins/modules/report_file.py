@@ -19,6 +19,8 @@ description:
   - An action that runs in the controller's worker process. M(ansible.builtin.template) and
     M(ansible.builtin.copy) run two modules per file (stat, then copy), which for the reports of the
     C(vb365.backup.job_session_report) role cost more than reading the session.
+  - Unlike M(ansible.builtin.template), it sets no C(ansible_managed) or C(template_*) variables for the
+    template, and shows no diff.
 author:
   - vb365.backup maintainers (@vb365-backup)
 options:
