@@ -19,8 +19,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.vb365.backup.plugins.filter.report import VERDICT_ORDER
 from ansible_collections.vb365.backup.plugins.module_utils import normalize
-from ansible_collections.vb365.backup.plugins.module_utils.session_feed import inert
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import API_VERSION_CHOICES, UUID_PATTERN
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import API_VERSION_CHOICES, UUID_PATTERN, inert
 
 
 # Status words users may write, in any case and without blanks: the modules' words, and the role's verdicts

@@ -16,9 +16,8 @@ import re
 import shlex
 import time
 
-from ansible_collections.vb365.backup.plugins.module_utils.export import (csv_writer, replace_surrogates,
-                                                                          spreadsheet_cell)
-from ansible_collections.vb365.backup.plugins.module_utils.session_feed import inert
+from ansible_collections.vb365.backup.plugins.module_utils.export import csv_writer, spreadsheet_cell
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import inert, without_lone_surrogates
 
 # Worst first: the order a person triages jobs in.
 VERDICT_ORDER = ('Error', 'Missed', 'Warning', 'Stop', 'Running', 'Unknown', 'Disabled', 'Success')
@@ -50,7 +49,7 @@ _VARIABLE_PARTS = (
 def report_safe(data):
     """The data with every lone surrogate in its texts (keys too) replaced, so that a report can be written."""
     if isinstance(data, str):
-        return replace_surrogates(data)
+        return without_lone_surrogates(data)
     if isinstance(data, dict):
         return dict((report_safe(key), report_safe(value)) for key, value in data.items())
     if isinstance(data, (list, tuple)):
@@ -62,7 +61,7 @@ def md_escape(text):
     """Text as one line of Markdown that shows the text itself: no table break, heading, link or HTML."""
     if text is None:
         return ''
-    text = replace_surrogates(str(text))
+    text = without_lone_surrogates(str(text))
     text = _LINE_BREAKS.sub(' ', text).strip()
     return _MARKDOWN_SPECIAL.sub(r'\\\1', text)
 
@@ -92,7 +91,7 @@ def report_time(text, default='-'):
         return default
     parsed = _parse_time(text)
     if parsed is None:
-        return replace_surrogates(str(text))
+        return without_lone_surrogates(str(text))
     match, _seconds, offset = parsed
     shown = '%s-%s-%s %s:%s' % match.groups()[:5]
     if offset is not None:
@@ -125,13 +124,13 @@ def job_reason(job, now=None):
         if not started:
             return 'never ran'
         if parsed is None:
-            return 'no run since %s' % replace_surrogates(str(started))
+            return 'no run since %s' % without_lone_surrogates(str(started))
         now_seconds = time.time() if now is None else float(now)
         days = int((now_seconds - parsed[1]) // 86400)
         return 'no run since %s, %d day%s' % (report_time(started), days, '' if days == 1 else 's')
     details = session.get('details')
     if job.get('verdict') == 'Error' and _error_count(job) == 0 and details:
-        return replace_surrogates(str(details)).strip()
+        return without_lone_surrogates(str(details)).strip()
     return None
 
 
@@ -148,7 +147,7 @@ def group_problems(items):
     groups = []
     by_key = {}
     for item in items or []:
-        message = replace_surrogates(str(item.get('message') or ''))
+        message = without_lone_surrogates(str(item.get('message') or ''))
         key = (item.get('status'), _problem_pattern(message))
         group = by_key.get(key)
         if group is None:

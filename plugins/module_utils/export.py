@@ -13,19 +13,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import re
+
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import LONE_SURROGATE, without_lone_surrogates
 
 CSV_COLUMNS = ('usn', 'status', 'creation_time', 'end_time', 'duration_seconds', 'message', 'id')
 
-# A lone surrogate is valid in JSON text (\ud800) but cannot be written as UTF-8.
-_LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 # OWASP's list for CSV injection: a spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
-
-
-def replace_surrogates(text):
-    """The text with each lone surrogate replaced by U+FFFD, so that it can be written as UTF-8."""
-    return _LONE_SURROGATE.sub('\ufffd', text)
 
 
 def spreadsheet_cell(value):
@@ -40,7 +34,7 @@ def spreadsheet_cell(value):
         return 'true' if value else 'false'
     if isinstance(value, (int, float)):
         return value
-    text = replace_surrogates(value if isinstance(value, str) else str(value))
+    text = without_lone_surrogates(value if isinstance(value, str) else str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -57,7 +51,7 @@ class HashingSink:
         self._digest = hashlib.sha1()
 
     def write(self, text):
-        data = replace_surrogates(text).encode('utf-8')
+        data = without_lone_surrogates(text).encode('utf-8')
         self._digest.update(data)
         if self._handle is not None:
             self._handle.write(data)
@@ -84,7 +78,7 @@ def _json(value):
     # A lone surrogate can only sit inside a JSON string: written as its \\u escape it stays the server's
     # exact text and valid UTF-8, where the sink would otherwise replace it.
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return _LONE_SURROGATE.sub(lambda match: '\\u%04x' % ord(match.group()), text)
+    return LONE_SURROGATE.sub(lambda match: '\\u%04x' % ord(match.group()), text)
 
 
 class JsonExport:

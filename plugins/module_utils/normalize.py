@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, vb365.backup contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Turn the server's job-session log items into one shape on every API version.
+"""Turn what the server sends into one shape on every API version, and make its text safe to pass on.
 
 v5 to v7 carry the status as a bracketed word at the start of ``title``; v8 drops ``title`` for
-``type`` and ``message``. Everything here is pure: no I/O, no Ansible.
+``type`` and ``message``. Everything here is pure: no I/O, no Ansible, no requests, so that the
+role's filter and test plugins can use these rules without importing the HTTP client.
 """
 
 from __future__ import annotations
@@ -12,6 +13,20 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+
+API_VERSIONS = ('v5', 'v6', 'v7', 'v8')
+API_VERSION_CHOICES = ('auto',) + API_VERSIONS
+
+# \Z, not $: $ also matches before a final newline, and an id with one must not pass.
+UUID_PATTERN = re.compile(r'\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
+
+# A lone surrogate is valid in JSON text (\ud800) but cannot be written as UTF-8.
+LONE_SURROGATE = re.compile('[\ud800-\udfff]')
+
+# A Jinja statement, expression or comment starts with one of these; Ansible templates extra vars, so a
+# server's text holding one would run on the EDA host. A brace that ends a text could start one when a
+# rulebook joins two texts, so it is treated the same.
+_JINJA_OPENING = re.compile(r'\{(?=[{%#]|\Z)')
 
 STATUSES = ('Success', 'Warning', 'Error', 'Running', 'Stop', 'Unknown')
 
@@ -36,6 +51,37 @@ _TIMESTAMP = re.compile(
     r'^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$',
     re.IGNORECASE)
 _TICKS_PER_SECOND = 10000000
+
+
+def is_uuid(value):
+    return isinstance(value, str) and bool(UUID_PATTERN.match(value))
+
+
+def without_lone_surrogates(data):
+    """data with every lone UTF-16 surrogate in its strings replaced by U+FFFD, so that it can be written as UTF-8."""
+    if isinstance(data, str):
+        return LONE_SURROGATE.sub('\ufffd', data)
+    if isinstance(data, list):
+        return [without_lone_surrogates(item) for item in data]
+    if isinstance(data, dict):
+        return dict((without_lone_surrogates(key), without_lone_surrogates(value)) for key, value in data.items())
+    return data
+
+
+def inert(value):
+    """The value with every text made inert for Jinja, keys included, and readable as it was.
+
+    A ``{`` followed by ``{``, ``%`` or ``#``, or ending a text, gets a space after it (``{{ x }}``
+    reads ``{ { x }}``); a lone surrogate, which no UTF-8 consumer can encode, becomes U+FFFD.
+    Nothing else changes: numbers, booleans and None stay as they are.
+    """
+    if isinstance(value, str):
+        return _JINJA_OPENING.sub('{ ', without_lone_surrogates(value))
+    if isinstance(value, dict):
+        return dict((inert(key), inert(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [inert(item) for item in value]
+    return value
 
 
 def status_key(word):

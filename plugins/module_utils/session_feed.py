@@ -25,7 +25,6 @@ from __future__ import annotations
 import collections
 import json
 import os
-import re
 import tempfile
 import time
 import uuid
@@ -33,9 +32,9 @@ import uuid
 from ansible_collections.vb365.backup.plugins.module_utils.job_sessions import (
     FINAL_STATUSES, find_job, find_job_by_id, list_jobs, normalize_session, session_pages)
 from ansible_collections.vb365.backup.plugins.module_utils.log_items import collect_log_items
-from ansible_collections.vb365.backup.plugins.module_utils.normalize import session_verdict, timestamp_ticks
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import inert, session_verdict, timestamp_ticks
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import (
-    MAX_PAGE_SIZE, RETRY_STATUSES, Vb365Error, is_uuid, without_lone_surrogates)
+    MAX_PAGE_SIZE, RETRY_STATUSES, Vb365Error, is_uuid)
 
 STATE_FORMAT = 2
 # Format 1 kept the ids without their end times; such a file is read, its ids kept until they age out.
@@ -48,28 +47,6 @@ FEED_PAGE = 1000
 # server writes late (or a clock that differs) is not missed; the recent ids keep it from being sent twice.
 OVERLAP_SECONDS = 600
 TICKS_PER_SECOND = 10000000
-
-
-# A Jinja statement, expression or comment starts with one of these; Ansible templates extra vars, so a
-# server's text holding one would run on the EDA host. A brace that ends a text could start one when a
-# rulebook joins two texts, so it is treated the same.
-_JINJA_OPENING = re.compile(r'\{(?=[{%#]|\Z)')
-
-
-def inert(value):
-    """The value with every text made inert for Jinja, keys included, and readable as it was.
-
-    A ``{`` followed by ``{``, ``%`` or ``#``, or ending a text, gets a space after it (``{{ x }}``
-    reads ``{ { x }}``); a lone surrogate, which no UTF-8 consumer can encode, becomes U+FFFD.
-    Nothing else changes: numbers, booleans and None stay as they are.
-    """
-    if isinstance(value, str):
-        return _JINJA_OPENING.sub('{ ', without_lone_surrogates(value))
-    if isinstance(value, dict):
-        return dict((inert(key), inert(item)) for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return [inert(item) for item in value]
-    return value
 
 
 def is_transient(error):

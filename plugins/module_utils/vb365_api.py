@@ -31,8 +31,9 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
 
 from urllib.parse import quote, quote_plus, urlsplit
 
-API_VERSIONS = ('v5', 'v6', 'v7', 'v8')
-API_VERSION_CHOICES = ('auto',) + API_VERSIONS
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import (API_VERSION_CHOICES, is_uuid,
+                                                                             without_lone_surrogates)
+
 DEFAULT_PORT = 4443
 MAX_PAGE_SIZE = 10000
 
@@ -56,16 +57,12 @@ READ_CHUNK_BYTES = 256 * 1024
 REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
 # A JSON escape of a UTF-16 surrogate (\ud800-\udfff): only then can a body hold text that UTF-8 cannot encode.
 _SURROGATE_ESCAPE = re.compile(rb'\\u[dD][89a-fA-F]')
-_LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 
 # ASP.NET's answer for a path no route matches: on VB365, an API version the server does not serve.
 NO_ROUTE_MESSAGE = 'No HTTP resource was found'
 CERTIFICATE_ADVICE = ('To get the CA, list the chain the server presents with `openssl s_client -connect %s -showcerts '
                       '</dev/null` and save its last certificate (the root, or the self-signed server certificate) '
                       'as a PEM file.')
-
-# \Z, not $: $ also matches before a final newline, and an id with one must not pass.
-UUID_PATTERN = re.compile(r'\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
 
 
 class Vb365Error(Exception):
@@ -103,10 +100,6 @@ class Vb365Error(Exception):
         }
 
 
-def is_uuid(value):
-    return isinstance(value, str) and bool(UUID_PATTERN.match(value))
-
-
 def path_id(value, what):
     """value as a URL path segment, when it is a UUID; a server-sent id never becomes a path otherwise."""
     if not is_uuid(value):
@@ -117,17 +110,6 @@ def path_id(value, what):
 
 def _excerpt(text, limit=80):
     return text if len(text) <= limit else text[:limit] + '...'
-
-
-def without_lone_surrogates(data):
-    """data with every lone UTF-16 surrogate in its strings replaced by U+FFFD, so that it can be written as UTF-8."""
-    if isinstance(data, str):
-        return _LONE_SURROGATE.sub('\ufffd', data)
-    if isinstance(data, list):
-        return [without_lone_surrogates(item) for item in data]
-    if isinstance(data, dict):
-        return dict((without_lone_surrogates(key), without_lone_surrogates(value)) for key, value in data.items())
-    return data
 
 
 def secret_forms(secret):

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import is_uuid
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import is_uuid
 
 
 class TestModule:

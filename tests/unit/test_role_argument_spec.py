@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from ansible_collections.vb365.backup.plugins.module_utils import options
-from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import API_VERSION_CHOICES
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import API_VERSION_CHOICES
 
 ROLE = os.path.join(os.path.dirname(__file__), '..', '..', 'roles', 'job_session_report')
 CONNECTION = ('server', 'username', 'password', 'access_token', 'api_version', 'validate_certs', 'ca_path')

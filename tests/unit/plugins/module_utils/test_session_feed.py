@@ -12,7 +12,8 @@ import jinja2
 import pytest
 
 from ansible_collections.vb365.backup.plugins.module_utils import session_feed
-from ansible_collections.vb365.backup.plugins.module_utils.session_feed import Cursor, SessionFeed, event_uuid, inert
+from ansible_collections.vb365.backup.plugins.module_utils.normalize import inert
+from ansible_collections.vb365.backup.plugins.module_utils.session_feed import Cursor, SessionFeed, event_uuid
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Client
 from ansible_collections.vb365.backup.tests.unit.plugins.wire import BASE, PASSWORD, v8_item
 
