@@ -8,31 +8,21 @@ NOX := .venv/nox/bin/nox
 CORES ?= 2.21,2.20,2.19,2.18,2.17,2.16
 export CORES
 
-.PHONY: test sanity units integration ecosystem eda demo bench clean
+# Each of these runs the nox session of its name on every core in CORES (eda and demo: the newest core).
+SESSIONS := sanity units integration eda demo
+.PHONY: test $(SESSIONS) ecosystem bench clean
 
 test: $(NOX)  ## what CI runs: sanity on the newest and lowest core, the other suites on every core in CORES
 	$(NOX) -t test
 
-sanity: $(NOX)
-	$(NOX) -s sanity
-
-units: $(NOX)
-	$(NOX) -s units
-
-integration: $(NOX)
-	$(NOX) -s integration
-
-eda: $(NOX)  ## the event source under ansible-rulebook against the emulator (newest core)
-	$(NOX) -s eda
+$(SESSIONS): $(NOX)
+	$(NOX) -s $@
 
 ecosystem: $(NOX)  ## ansible-doc on every core; ansible-lint, changelog lint, galaxy build + importer, ansible-builder
 	$(NOX) -s docs ecosystem
 
-demo: $(NOX)  ## the emulator, the collection installed from this tree, and playbooks/session_report.yml
-	$(NOX) -s demo
-
-bench: $(NOX)  ## benchmarks/bench.py against the emulator; e.g. make bench BENCH_ARGS='--items 10000 --skip-million'
-	$(NOX) -s bench -- $(BENCH_ARGS)
+bench: $(NOX)  ## the role's cost on every core in CORES, then benchmarks/bench.py; e.g. BENCH_ARGS='--items 10000'
+	$(NOX) -s role_cost bench -- $(BENCH_ARGS)
 
 $(NOX): Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "nox needs Python 3.10 or newer: \
