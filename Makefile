@@ -8,7 +8,7 @@ NOX := .venv/nox/bin/nox
 CORES ?= 2.21,2.20,2.19,2.18,2.17,2.16
 export CORES
 
-# Each of these runs the nox session of its name on every core in CORES (eda and demo: the newest core).
+# Each of these runs the nox session of its name: on every core in CORES, or once (eda, demo).
 SESSIONS := sanity units integration eda demo
 .PHONY: test $(SESSIONS) ecosystem bench clean
 

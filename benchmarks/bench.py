@@ -960,8 +960,9 @@ def main():
     args = parser.parse_args()
     contenders = [name for name in args.contenders.split(',') if name in ORDER]
     work = tempfile.mkdtemp(prefix='vb365-bench-')
-    if args.role_cost_only:
-        role_cost_table(args.role_cost_rounds, work)
+    if args.role_cost_only:  # nox -s role_cost; make bench passes its BENCH_ARGS there too
+        if not args.skip_role_cost:
+            role_cost_table(args.role_cost_rounds, work)
         return 0
     print('vb365.backup benchmark: %d items, %d rounds, Python %s, %s' % (
         args.items, args.rounds, sys.version.split()[0],
