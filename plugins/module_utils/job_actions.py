@@ -21,6 +21,13 @@ from ansible_collections.vb365.backup.plugins.module_utils.normalize import sess
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import MAX_PAGE_SIZE, Vb365Error, is_uuid
 
 JOB_STATES = ('enabled', 'disabled', 'started', 'stopped')
+# The options vb365.backup.job and vb365.backup.jobs share; each module documents them in its own words.
+ACTION_OPTIONS = dict(
+    state=dict(type='str', required=True, choices=list(JOB_STATES)),
+    full=dict(type='bool', default=False),
+    wait=dict(type='bool', default=False),
+    wait_timeout=dict(type='int', default=3600),
+)
 # How long the session of a start is looked for when the answer did not name it (v6, v7, a lost answer).
 SESSION_APPEAR_SECONDS = 30
 SESSION_LOOK_INTERVAL_SECONDS = 2

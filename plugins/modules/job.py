@@ -179,7 +179,7 @@ api_version:
   sample: v8
 '''
 
-from ansible_collections.vb365.backup.plugins.module_utils.job_actions import JOB_STATES, JobActionError, act_on_job
+from ansible_collections.vb365.backup.plugins.module_utils.job_actions import ACTION_OPTIONS, JobActionError, act_on_job
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
 from ansible_collections.vb365.backup.plugins.module_utils.options import POSITIVE, non_empty, uuid_value
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
@@ -190,10 +190,7 @@ def main():
         argument_spec=dict(
             name=dict(type='str'),
             id=dict(type='str'),
-            state=dict(type='str', required=True, choices=list(JOB_STATES)),
-            full=dict(type='bool', default=False),
-            wait=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=3600),
+            **ACTION_OPTIONS
         ),
         value_checks=dict(name=non_empty, id=uuid_value, wait_timeout=POSITIVE),
         mutually_exclusive=[('name', 'id')],

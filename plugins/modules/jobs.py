@@ -181,7 +181,7 @@ api_version:
   sample: v8
 '''
 
-from ansible_collections.vb365.backup.plugins.module_utils.job_actions import JOB_STATES, act_on_jobs
+from ansible_collections.vb365.backup.plugins.module_utils.job_actions import ACTION_OPTIONS, act_on_jobs
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_api import Vb365Error
 from ansible_collections.vb365.backup.plugins.module_utils.options import POSITIVE, non_empty_list, uuid_list
 from ansible_collections.vb365.backup.plugins.module_utils.vb365_module import Vb365Module
@@ -192,10 +192,7 @@ def main():
         argument_spec=dict(
             names=dict(type='list', elements='str'),
             ids=dict(type='list', elements='str'),
-            state=dict(type='str', required=True, choices=list(JOB_STATES)),
-            full=dict(type='bool', default=False),
-            wait=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=3600),
+            **ACTION_OPTIONS,
             poll_interval=dict(type='int', default=15),
         ),
         value_checks=dict(names=non_empty_list, ids=uuid_list, wait_timeout=POSITIVE, poll_interval=POSITIVE),
