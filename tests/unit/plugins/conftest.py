@@ -9,7 +9,7 @@ import pytest
 import responses
 from responses.registries import OrderedRegistry
 
-from ansible_collections.vb365.backup.plugins.module_utils import vb365_api
+from ansible_collections.vb365.backup.plugins.module_utils import job_actions, vb365_api
 from ansible_collections.vb365.backup.tests.unit.plugins.wire import Wire
 
 
@@ -27,6 +27,20 @@ def sleeps(monkeypatch):
     waited = []
     monkeypatch.setattr(vb365_api.time, 'sleep', waited.append)
     return waited
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock of job_actions that only moves when it sleeps; returns the sleeps."""
+    now = [1000.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+    monkeypatch.setattr(job_actions, '_sleep', sleep)
+    monkeypatch.setattr(job_actions, '_monotonic', lambda: now[0])
+    return slept
 
 
 @pytest.fixture(autouse=True)

@@ -52,6 +52,29 @@ def v8_item(usn, kind, message, start='2026-11-27T22:00:00.1000000+01:00', end='
             'endTime': end}
 
 
+def job_body(job_id, name, org, enabled=True, version='v8', last_status='Success'):
+    """A job as /Jobs lists it: v8 names its organization by id, v6 and v7 by a link."""
+    body = {'id': job_id, 'name': name, 'isEnabled': enabled, 'lastStatus': last_status,
+            'backupType': 'EntireOrganization', 'lastRun': '2026-11-28T22:00:00.0000000+01:00', 'nextRun': None,
+            'description': ''}
+    if version == 'v8':
+        body['organizationId'] = org
+    else:
+        body['_links'] = {'organization': {'href': '/%s/Organizations/%s' % (version, org)}}
+    return body
+
+
+def session_body(session_id, job_id, status, created, ended, version='v8'):
+    """A job session: v8 names its job by id, v6 and v7 by a link; a Running one has no end yet."""
+    body = {'id': session_id, 'status': status, 'creationTime': created, 'retryCount': 0, 'progress': 100,
+            'endTime': None if status == 'Running' else ended, 'details': '', 'statistics': {}}
+    if version == 'v8':
+        body['jobId'] = job_id
+    else:
+        body['_links'] = {'job': {'href': '/%s/Jobs/%s' % (version, job_id)}}
+    return body
+
+
 def page(results, offset=0, limit=1000, next_href=None, extra_links=True):
     links = {}
     if extra_links:
@@ -109,6 +132,10 @@ class Wire:
 
     def request(self, index):
         return self.mock.calls[index].request
+
+    def posts(self):
+        """The paths of the POSTs sent, but logins and logouts: the actions."""
+        return [path for method, path in self.calls if method == 'POST' and '/token' not in path]
 
 
 def run_module(main, args, capsys, logout=None):

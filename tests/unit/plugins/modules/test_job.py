@@ -10,9 +10,8 @@ import json
 import pytest
 import requests
 
-from ansible_collections.vb365.backup.plugins.module_utils import job_actions
 from ansible_collections.vb365.backup.plugins.modules.job import main
-from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, run_module
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, job_body, run_module, session_body
 
 ORG = '0b5e4c36-4a4e-4f5a-9e59-3a2a1c0f9d11'
 JOB = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'
@@ -22,24 +21,11 @@ NAME = 'Contoso - Mailboxes'
 
 
 def job(enabled=True, version='v8', last_status='Success', job_id=JOB):
-    body = {'id': job_id, 'name': NAME, 'isEnabled': enabled, 'lastStatus': last_status, 'backupType':
-            'EntireOrganization', 'lastRun': '2026-11-28T22:00:00.0000000+01:00', 'nextRun': None, 'description': ''}
-    if version == 'v8':
-        body['organizationId'] = ORG
-    else:
-        body['_links'] = {'organization': {'href': '/%s/Organizations/%s' % (version, ORG)}}
-    return body
+    return job_body(job_id, NAME, ORG, enabled, version, last_status)
 
 
 def session(session_id, status, created='2026-11-28T22:00:00.0000000+01:00', version='v8'):
-    body = {'id': session_id, 'status': status, 'creationTime': created, 'retryCount': 0, 'progress': 100,
-            'endTime': None if status == 'Running' else '2026-11-28T22:10:00.0000000+01:00', 'details': '',
-            'statistics': {}}
-    if version == 'v8':
-        body['jobId'] = JOB
-    else:
-        body['_links'] = {'job': {'href': '/%s/Jobs/%s' % (version, JOB)}}
-    return body
+    return session_body(session_id, JOB, status, created, '2026-11-28T22:10:00.0000000+01:00', version)
 
 
 def page(results, limit=1000):
@@ -74,27 +60,9 @@ def args(**overrides):
     return dict((key, value) for key, value in base.items() if value is not None)
 
 
-def posts(wire):
-    return [path for method, path in wire.calls if method == 'POST' and '/token' not in path]
-
-
 def warnings(result):
     # ansible-core 2.19+ returns warnings as structured events.
     return [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result.get('warnings', [])]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A clock that only moves when the module sleeps; returns the sleeps."""
-    now = [1000.0]
-    slept = []
-
-    def sleep(seconds):
-        slept.append(seconds)
-        now[0] += seconds
-    monkeypatch.setattr(job_actions, '_sleep', sleep)
-    monkeypatch.setattr(job_actions, '_monotonic', lambda: now[0])
-    return slept
 
 
 def test_v8_start_sends_one_post_and_returns_the_session_it_answered(wire, capsys, clock):
@@ -111,7 +79,7 @@ def test_v8_start_sends_one_post_and_returns_the_session_it_answered(wire, capsy
     assert result['job']['last_status'] == 'Running' and result['job']['organization'] == 'Contoso Ltd'
     assert json.loads(wire.request(4).body) == {'full': True}
     assert wire.request(4).headers['Content-Type'] == 'application/json'
-    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB]
+    assert wire.posts() == ['/v8/Jobs/%s/start' % JOB]
     assert 'verdict' not in result
     assert result['msg'] == "Started job 'Contoso - Mailboxes'. Session: %s (Running)." % NEW
 
@@ -132,7 +100,7 @@ def test_v6_v7_start_answers_204_and_the_new_session_is_the_one_not_there_before
     assert result['changed'] is True
     assert result['session']['id'] == NEW
     assert json.loads(wire.request(4).body) == {'full': False}
-    assert posts(wire) == ['/%s/Jobs/%s/start' % (version, JOB)]
+    assert wire.posts() == ['/%s/Jobs/%s/start' % (version, JOB)]
     assert clock == [2]
 
 
@@ -152,7 +120,7 @@ def test_a_lost_start_answer_is_never_sent_again_and_the_session_that_runs_is_re
     assert not failed, result['msg']
     assert result['changed'] is True
     assert result['session']['id'] == NEW
-    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB]
+    assert wire.posts() == ['/v8/Jobs/%s/start' % JOB]
     # Warnings pile up in one process across module runs: this run's is the last.
     last = warnings(result)[-1]
     assert last.startswith("The start of job 'Contoso - Mailboxes' got no usable answer (")
@@ -174,7 +142,7 @@ def test_a_start_whose_answer_timed_out_and_no_session_appeared_says_it_is_not_k
     assert 'never sends a start twice' in result['msg'] and 'No new session of it appeared within 30 s' in result['msg']
     assert result['error']['kind'] == 'unknown_outcome'
     assert result['job']['id'] == JOB
-    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB]
+    assert wire.posts() == ['/v8/Jobs/%s/start' % JOB]
     assert sum(clock) == 30
 
 
@@ -187,7 +155,7 @@ def test_started_on_a_running_job_sends_nothing_and_returns_the_running_session(
     assert result['changed'] is False
     assert result['session']['id'] == NEW
     assert result['diff'] == {'before': {'enabled': True, 'running': True}, 'after': {'enabled': True, 'running': True}}
-    assert posts(wire) == []
+    assert wire.posts() == []
 
 
 def test_a_disabled_job_cannot_start_and_nothing_is_sent(wire, capsys):
@@ -198,7 +166,7 @@ def test_a_disabled_job_cannot_start_and_nothing_is_sent(wire, capsys):
     assert failed
     assert result['msg'] == ("Job 'Contoso - Mailboxes' is disabled and cannot start: enable it first, or use state: "
                              "enabled.")
-    assert posts(wire) == []
+    assert wire.posts() == []
 
 
 def test_operation_conflict_says_what_the_server_said(wire, capsys):
@@ -212,7 +180,7 @@ def test_operation_conflict_says_what_the_server_said(wire, capsys):
     assert result['msg'] == ("The server refused to start job 'Contoso - Mailboxes' (HTTP 400 on POST /v8/Jobs/%s/start): "
                              "Job 'Contoso - Mailboxes' is already running (errorCode OperationConflict)." % JOB)
     assert result['error']['error_code'] == 'OperationConflict'
-    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB]
+    assert wire.posts() == ['/v8/Jobs/%s/start' % JOB]
 
 
 @pytest.mark.parametrize('state, enabled, running, action', [
@@ -229,7 +197,7 @@ def test_check_mode_sends_no_post_and_says_what_would_change(wire, capsys, state
     assert 'nothing was sent' in result['msg']
     assert result['diff']['before'] == {'enabled': enabled, 'running': running}
     assert result['diff']['after'] != result['diff']['before']
-    assert posts(wire) == []
+    assert wire.posts() == []
 
 
 @pytest.mark.parametrize('state, enabled, running', [
@@ -243,7 +211,7 @@ def test_a_job_already_in_its_state_is_left_alone(wire, capsys, state, enabled, 
     assert result['changed'] is False
     assert 'nothing to do' in result['msg']
     assert 'diff' not in result
-    assert posts(wire) == []
+    assert wire.posts() == []
 
 
 @pytest.mark.parametrize('state, enabled', [('enabled', False), ('disabled', True)])
@@ -259,7 +227,7 @@ def test_enable_and_disable_send_one_post_and_return_the_job_as_it_is_now(wire, 
     assert result['changed'] is True
     assert result['job']['enabled'] is (not enabled)
     assert result['session'] is None
-    assert posts(wire) == ['/v7/Jobs/%s/%s' % (JOB, action)]
+    assert wire.posts() == ['/v7/Jobs/%s/%s' % (JOB, action)]
 
 
 def test_stop_with_wait_returns_the_stopped_session_and_its_verdict(wire, capsys, clock):
@@ -281,7 +249,7 @@ def test_stop_with_wait_returns_the_stopped_session_and_its_verdict(wire, capsys
     assert result['attention'] == [] and result['attention_left_out'] == 0
     assert result['job']['last_status'] == 'Stop'
     assert clock == [1, 2]
-    assert posts(wire) == ['/v8/Jobs/%s/stop' % JOB]
+    assert wire.posts() == ['/v8/Jobs/%s/stop' % JOB]
 
 
 def test_start_with_wait_reports_the_verdict_its_operations_give(wire, capsys, clock):
@@ -314,7 +282,7 @@ def test_wait_timeout_fails_saying_the_job_still_runs_and_how_to_look_at_it(wire
                              "(job_session_id: %s), or run again with a longer wait_timeout." % (NEW, NEW))
     assert result['session']['id'] == NEW and result['job']['id'] == JOB
     assert clock == [1, 2, 2]
-    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB]
+    assert wire.posts() == ['/v8/Jobs/%s/start' % JOB]
 
 
 def test_v5_is_refused_before_any_request(wire, capsys):
@@ -331,7 +299,7 @@ def test_a_job_id_that_is_not_a_uuid_is_never_put_in_a_path(wire, capsys):
     failed, result = run_module(main, args(state='started'), capsys)
     assert failed
     assert 'not a UUID' in result['msg']
-    assert posts(wire) == []
+    assert wire.posts() == []
 
 
 @pytest.mark.parametrize('bad, message', [

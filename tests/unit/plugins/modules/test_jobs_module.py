@@ -11,9 +11,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from ansible_collections.vb365.backup.plugins.module_utils import job_actions
 from ansible_collections.vb365.backup.plugins.modules.jobs import main
-from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, run_module
+from ansible_collections.vb365.backup.tests.unit.plugins.wire import PASSWORD, job_body, run_module, session_body
 
 ORG = '0b5e4c36-4a4e-4f5a-9e59-3a2a1c0f9d11'
 JOB_A = '2dc1c0fd-8d7c-4848-a9bb-9ca16329eabd'
@@ -28,25 +27,11 @@ CREATED = '2026-11-29T08:00:00.0000000+01:00'
 
 
 def job(job_id, enabled=True, version='v8', last_status='Error'):
-    body = {'id': job_id, 'name': NAMES[job_id], 'isEnabled': enabled, 'lastStatus': last_status,
-            'backupType': 'EntireOrganization', 'lastRun': '2026-11-28T22:00:00.0000000+01:00', 'nextRun': None,
-            'description': ''}
-    if version == 'v8':
-        body['organizationId'] = ORG
-    else:
-        body['_links'] = {'organization': {'href': '/%s/Organizations/%s' % (version, ORG)}}
-    return body
+    return job_body(job_id, NAMES[job_id], ORG, enabled, version, last_status)
 
 
 def session(session_id, job_id, status, created='2026-11-28T22:00:00.0000000+01:00', version='v8'):
-    body = {'id': session_id, 'status': status, 'creationTime': created, 'retryCount': 0, 'progress': 100,
-            'endTime': None if status == 'Running' else '2026-11-29T08:10:00.0000000+01:00', 'details': '',
-            'statistics': {}}
-    if version == 'v8':
-        body['jobId'] = job_id
-    else:
-        body['_links'] = {'job': {'href': '/%s/Jobs/%s' % (version, job_id)}}
-    return body
+    return session_body(session_id, job_id, status, created, '2026-11-29T08:10:00.0000000+01:00', version)
 
 
 def page(results, limit=1000):
@@ -73,28 +58,19 @@ def expect_counts(wire, session_id, statuses, version='v8'):
                 body=page(items, 10000))
 
 
+def expect_a_and_c_started(wire):
+    """Jobs A and C are read, and each one's start is answered with its new Running session."""
+    wire.login()
+    expect_jobs(wire, [job(JOB_A), job(JOB_C)])
+    for job_id, new in ((JOB_A, NEW_A), (JOB_C, NEW_C)):
+        expect_sessions(wire, job_id, [session(OLD, job_id, 'Failed')])
+        wire.expect('POST', '/v8/Jobs/%s/start' % job_id, body=session(new, job_id, 'Running', CREATED))
+
+
 def args(**overrides):
     base = dict(server='vb365.test', username='backup-admin', password=PASSWORD, api_version='v8')
     base.update(overrides)
     return dict((key, value) for key, value in base.items() if value is not None)
-
-
-def posts(wire):
-    return [path for method, path in wire.calls if method == 'POST' and '/token' not in path]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A clock that only moves when the module sleeps; returns the sleeps."""
-    now = [1000.0]
-    slept = []
-
-    def sleep(seconds):
-        slept.append(seconds)
-        now[0] += seconds
-    monkeypatch.setattr(job_actions, '_sleep', sleep)
-    monkeypatch.setattr(job_actions, '_monotonic', lambda: now[0])
-    return slept
 
 
 def by_name(result):
@@ -120,7 +96,7 @@ def test_many_starts_are_sent_once_each_and_waited_for_together_and_a_refused_jo
     failed, result = run_module(main, args(ids=[JOB_A, JOB_C], names=['contoso - sites'], state='started', wait=True),
                                 capsys)
     assert failed
-    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB_A, '/v8/Jobs/%s/start' % JOB_C]
+    assert wire.posts() == ['/v8/Jobs/%s/start' % JOB_A, '/v8/Jobs/%s/start' % JOB_C]
     assert clock == [1, 2]
     assert [entry['job']['id'] for entry in result['results']] == [JOB_A, JOB_B, JOB_C]
     entries = by_name(result)
@@ -138,12 +114,7 @@ def test_many_starts_are_sent_once_each_and_waited_for_together_and_a_refused_jo
 
 
 def test_a_job_still_running_at_wait_timeout_fails_alone_and_the_others_report_their_end(wire, capsys, clock):
-    wire.login()
-    expect_jobs(wire, [job(JOB_A), job(JOB_C)])
-    expect_sessions(wire, JOB_A, [session(OLD, JOB_A, 'Failed')])
-    wire.expect('POST', '/v8/Jobs/%s/start' % JOB_A, body=session(NEW_A, JOB_A, 'Running', CREATED))
-    expect_sessions(wire, JOB_C, [session(OLD, JOB_C, 'Failed')])
-    wire.expect('POST', '/v8/Jobs/%s/start' % JOB_C, body=session(NEW_C, JOB_C, 'Running', CREATED))
+    expect_a_and_c_started(wire)
     wire.expect('GET', '/v8/JobSessions/%s' % NEW_A, body=session(NEW_A, JOB_A, 'Running', CREATED))
     wire.expect('GET', '/v8/JobSessions/%s' % NEW_C, body=session(NEW_C, JOB_C, 'Success', CREATED))
     wire.expect('GET', '/v8/JobSessions/%s' % NEW_A, body=session(NEW_A, JOB_A, 'Running', CREATED))
@@ -160,7 +131,7 @@ def test_a_job_still_running_at_wait_timeout_fails_alone_and_the_others_report_t
     assert still['msg'].startswith("Job 'Contoso - Mailboxes' is still running after wait_timeout (3 s): session %s"
                                    % NEW_A)
     assert entries['Fabrikam - All users']['verdict'] == 'Success'
-    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB_A, '/v8/Jobs/%s/start' % JOB_C]
+    assert wire.posts() == ['/v8/Jobs/%s/start' % JOB_A, '/v8/Jobs/%s/start' % JOB_C]
 
 
 @pytest.mark.parametrize('version', ['v6', 'v7'])
@@ -179,7 +150,7 @@ def test_v6_v7_starts_answer_204_and_each_new_session_is_found_among_its_jobs_se
     assert [(entry['job']['id'], entry['session']['id']) for entry in result['results']] == [
         (JOB_A, NEW_A), (JOB_C, NEW_C)]
     assert result['msg'] == '2 job(s): 2 changed, 0 failed.'
-    assert posts(wire) == ['/%s/Jobs/%s/start' % (version, JOB_A), '/%s/Jobs/%s/start' % (version, JOB_C)]
+    assert wire.posts() == ['/%s/Jobs/%s/start' % (version, JOB_A), '/%s/Jobs/%s/start' % (version, JOB_C)]
     assert clock == []
 
 
@@ -195,7 +166,7 @@ def test_a_lost_start_answer_is_not_sent_again_and_the_next_job_still_starts(wir
     expect_jobs(wire, [job(JOB_A, last_status='Running'), job(JOB_C)])
     failed, result = run_module(main, args(ids=[JOB_A, JOB_C], state='started', retries=3), capsys)
     assert failed
-    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB_A, '/v8/Jobs/%s/start' % JOB_C]
+    assert wire.posts() == ['/v8/Jobs/%s/start' % JOB_A, '/v8/Jobs/%s/start' % JOB_C]
     entries = by_name(result)
     assert entries['Contoso - Mailboxes']['session']['id'] == NEW_A and 'failed' not in entries['Contoso - Mailboxes']
     refused = entries['Fabrikam - All users']
@@ -211,7 +182,7 @@ def test_check_mode_and_diff_send_no_post_and_name_each_job(wire, capsys):
     failed, result = run_module(main, args(ids=[JOB_A, JOB_C], state='disabled', _ansible_check_mode=True,
                                            _ansible_diff=True), capsys)
     assert not failed, result['msg']
-    assert posts(wire) == []
+    assert wire.posts() == []
     assert result['diff'] == {
         'before': {'Contoso - Mailboxes': {'enabled': True, 'running': False},
                    'Fabrikam - All users': {'enabled': False, 'running': False}},
@@ -229,7 +200,7 @@ def test_a_name_that_matches_no_job_fails_before_any_post(wire, capsys):
     failed, result = run_module(main, args(names=['Contoso - Mailboxes', 'No such job'], state='started'), capsys)
     assert failed
     assert 'No such job' in result['msg'] and 'Contoso - Mailboxes' in result['msg']
-    assert posts(wire) == []
+    assert wire.posts() == []
     assert 'results' not in result
 
 
@@ -255,12 +226,7 @@ def test_bad_input_fails_before_any_request(wire, capsys, bad, message):
 
 
 def test_a_session_answer_for_another_session_or_not_an_object_fails_that_job_alone(wire, capsys, clock):
-    wire.login()
-    expect_jobs(wire, [job(JOB_A), job(JOB_C)])
-    expect_sessions(wire, JOB_A, [session(OLD, JOB_A, 'Failed')])
-    wire.expect('POST', '/v8/Jobs/%s/start' % JOB_A, body=session(NEW_A, JOB_A, 'Running', CREATED))
-    expect_sessions(wire, JOB_C, [session(OLD, JOB_C, 'Failed')])
-    wire.expect('POST', '/v8/Jobs/%s/start' % JOB_C, body=session(NEW_C, JOB_C, 'Running', CREATED))
+    expect_a_and_c_started(wire)
     # A mixed-up answer would make the wait follow, and report, another job's session.
     wire.expect('GET', '/v8/JobSessions/%s' % NEW_A, body=session(OLD, JOB_C, 'Success', CREATED))
     wire.expect('GET', '/v8/JobSessions/%s' % NEW_C, body=['not', 'a', 'session'])
@@ -273,7 +239,7 @@ def test_a_session_answer_for_another_session_or_not_an_object_fails_that_job_al
     assert 'Asked for session %s, the server answered with session' % NEW_A in mixed['msg']
     assert broken['failed'] and broken['error']['kind'] == 'protocol' and 'not an object' in broken['msg']
     assert 'verdict' not in mixed and 'verdict' not in broken
-    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB_A, '/v8/Jobs/%s/start' % JOB_C]
+    assert wire.posts() == ['/v8/Jobs/%s/start' % JOB_A, '/v8/Jobs/%s/start' % JOB_C]
 
 
 def test_a_stop_whose_session_cannot_be_read_again_says_it_was_sent_and_changed(wire, capsys, clock):
@@ -300,4 +266,4 @@ def test_a_job_listed_twice_with_one_id_is_started_once(wire, capsys, clock):
                                            state='started'), capsys)
     assert not failed, result['msg']
     assert len(result['results']) == 1
-    assert posts(wire) == ['/v8/Jobs/%s/start' % JOB_A]
+    assert wire.posts() == ['/v8/Jobs/%s/start' % JOB_A]
