@@ -21,8 +21,8 @@ $(SESSIONS): $(NOX)
 ecosystem: $(NOX)  ## ansible-doc on every core; ansible-lint, changelog lint, galaxy build + importer, ansible-builder
 	$(NOX) -s docs ecosystem
 
-bench: $(NOX)  ## the role's cost on every core in CORES, then benchmarks/bench.py; e.g. BENCH_ARGS='--items 10000'
-	$(NOX) -s role_cost bench -- $(BENCH_ARGS)
+bench: $(NOX)  ## the role's cost and the fleet on every core in CORES, then the rest of benchmarks/bench.py; e.g. BENCH_ARGS='--items 10000'
+	$(NOX) -s core_figures bench -- $(BENCH_ARGS)
 
 $(NOX): Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "nox needs Python 3.10 or newer: \

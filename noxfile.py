@@ -224,19 +224,20 @@ def eda(session):
 
 @nox.session
 @each_core(tag_cores=())  # a benchmark: not part of make test
-def role_cost(session, core):
-    """The role's CPU against one module task, and the tasks it runs, with this core (make bench runs it first)."""
+def core_figures(session, core):
+    """The role's CPU against one module task with the tasks it runs, and the fleet of 50 servers against one,
+    with this core (make bench runs it first)."""
     install_core(session, core)
-    session.run('python', 'benchmarks/bench.py', '--role-cost-only', *session.posargs,
+    session.run('python', 'benchmarks/bench.py', '--core-figures-only', *session.posargs,
                 env=dict(COLLECTIONS, PYTHONPATH=ROOT + '/tests'))
 
 
 @nox.session(python=PYTHONS[NEWEST])
 def bench(session):
-    """benchmarks/bench.py against the emulator but the role cost (role_cost); options after --, e.g. -- --items 10000."""
+    """benchmarks/bench.py against the emulator but core_figures' part; options after --, e.g. -- --items 10000."""
     env = rulebook_env(session, *REQUIREMENTS)
     env.update(VB365_EDA_BIN=session.bin, PYTHONPATH=ROOT + '/tests')
-    session.run('python', 'benchmarks/bench.py', '--skip-role-cost', *session.posargs, env=env)
+    session.run('python', 'benchmarks/bench.py', '--skip-role-cost', '--skip-fleet', *session.posargs, env=env)
 
 
 # The demo takes what a user has: the newest core on 3.12 to 3.14, else 2.19 on 3.11.

@@ -19,14 +19,15 @@ about time. Contenders, all over HTTPS with ca_path and pages of 10,000:
   U  ansible.builtin.uri in a loop over the offsets, then set_fact (what users write today)
   P  the job_session_report role on the same session, all four report formats
 
-Then the role's own cost (--skip-role-cost; --role-cost-only for nothing else): C1, a playbook with the one
-module task on a session of 50 operations, against CS, the role alone on that session, and CJ, the role alone
-in jobs mode on a server with 4 jobs: the CPU of ansible-playbook with its workers and modules, and the tasks
-each runs (PLAY RECAP). make bench runs it on every claimed core first (the nox session role_cost).
+Then the role's own cost (--skip-role-cost): C1, a playbook with the one module task on a session of 50
+operations, against CS, the role alone on that session, and CJ, the role alone in jobs mode on a server with
+4 jobs: the CPU of ansible-playbook with its workers and modules, and the tasks each runs (PLAY RECAP).
+And the fleet (--skip-fleet): N50, 50 emulated servers with 4 jobs each, forks 25 (--fleet-size), against
+N1, one of them, with the ratios of wall time and controller peak RSS. make bench takes these two on every
+claimed core first (the nox session core_figures runs bench.py --core-figures-only).
 
 Then the role in jobs mode: J40, every job of one server with 40 jobs, against J1, the same role on one
-job; N10, a fleet of 10 emulated servers with 4 jobs each (forks 10), against N1, one such server; and
-N50, 50 emulated servers with 4 jobs each, forks 25 (--fleet-size), with its ratios to N1.
+job; N10, a fleet of 10 emulated servers with 4 jobs each (forks 10), against N1, one such server.
 Every run prints the peak RSS of the controller (ansible-playbook, polled) and of the largest module.
 
 Then the retry playbook, vb365.backup.retry_failed, on VB365 8 (--skip-retry): R40, every job of one server
@@ -278,9 +279,8 @@ def role_runs(name, infos, jobs, expected_jobs, rounds, work, forks=5, warm_up=T
             'rss_mb': max(run[2] or 0 for run in runs)}
 
 
-def jobs_figures(rounds, work, fleet_size, fleet_rounds):
-    """J40 and J1 on one server with 40 jobs; N10 and N1 on ten servers with 4 jobs each; then the large
-    fleet, fleet_size servers with 4 jobs each, forks half of them."""
+def jobs_figures(rounds, work):
+    """J40 and J1 on one server with 40 jobs; N10 and N1 on ten servers with 4 jobs each."""
     figures = {}
     with vb365_emulator.Fleet(os.path.join(work, 'jobs40'), [['--no-rate-limit', '--jobs', '40']],
                               stdout=subprocess.DEVNULL) as one:
@@ -293,12 +293,27 @@ def jobs_figures(rounds, work, fleet_size, fleet_rounds):
         four = [job['name'] for job in fleet.infos[0]['jobs'] if job['enabled']][:4]
         figures['N1'] = role_runs('N1', fleet.infos[:1], four, 4, rounds, work, forks=10)
         figures['N10'] = role_runs('N10', fleet.infos, four, 4, rounds, work, forks=10)
+    return figures
+
+
+def fleet_table(rounds, work, fleet_size, fleet_rounds):
+    """N1, one server with 4 jobs, against the fleet: fleet_size such servers, forks half of them."""
+    forks = max(1, fleet_size // 2)
+    print('\nthe fleet, ansible-core %s: N1 (%d rounds) against N%d, %d servers x 4 jobs, forks %d (%d rounds) ...'
+          % (core_version(), rounds, fleet_size, fleet_size, forks, fleet_rounds), flush=True)
     with vb365_emulator.Fleet(os.path.join(work, 'large-fleet'), [['--no-rate-limit']] * fleet_size,
                               stdout=subprocess.DEVNULL) as fleet:
-        # No warm-up: the smaller runs before it warmed the caches, and each run takes minutes on 2 cores.
-        figures['NL'] = role_runs('N%d' % fleet_size, fleet.infos, four, 4, fleet_rounds, work,
-                                  forks=max(1, fleet_size // 2), warm_up=False)
-    return figures
+        four = [job['name'] for job in fleet.infos[0]['jobs'] if job['enabled']][:4]
+        one = role_runs('N1', fleet.infos[:1], four, 4, rounds, work, forks=forks)
+        # No warm-up: N1 warmed the caches, and each fleet run takes minutes on 2 cores.
+        many = role_runs('N%d' % fleet_size, fleet.infos, four, 4, fleet_rounds, work, forks=forks, warm_up=False)
+    print('\n| run | median s | module peak RSS MB | controller peak RSS MB |')
+    print('|---|---:|---:|---:|')
+    for label, row in (('N1: one server, 4 jobs', one),
+                       ('N%d: %d servers x 4 jobs, forks %d' % (fleet_size, fleet_size, forks), many)):
+        print('| %s | %.2f | %.0f | %.0f |' % (label, row['median'], row['rss_mb'], row['controller_rss_mb']))
+    print('| N%d / N1, ansible-core %s | wall time %.2f | | controller peak RSS %.2f |' % (
+        fleet_size, core_version(), many['median'] / one['median'], many['controller_rss_mb'] / one['controller_rss_mb']))
 
 
 def children_cpu_seconds():
@@ -351,9 +366,14 @@ def role_cost_figures(rounds, work):
         vb365_emulator.stop(process)
 
 
-def role_cost_table(rounds, work):
-    core = subprocess.run(['ansible', '--version'], stdout=subprocess.PIPE, universal_newlines=True,
+def core_version():
+    """The version of the ansible-core that runs the playbooks, such as 2.21.5."""
+    return subprocess.run(['ansible', '--version'], stdout=subprocess.PIPE, universal_newlines=True,
                           check=False).stdout.split('[core ', 1)[-1].split(']', 1)[0]
+
+
+def role_cost_table(rounds, work):
+    core = core_version()
     print('\nthe role against one module task, ansible-core %s (%d rounds, a session of %d operations, 4 jobs) ...'
           % (core, rounds, ROLE_COST_ITEMS), flush=True)
     cost = role_cost_figures(rounds, work)
@@ -923,11 +943,13 @@ def main():
     parser.add_argument('--rounds', type=int, default=5, help='measured rounds after the warm-up (default %(default)s)')
     parser.add_argument('--contenders', default=','.join(ORDER), help='subset of %s' % ','.join(ORDER))
     parser.add_argument('--skip-million', action='store_true', help='skip the 1,000,000-item memory check')
-    parser.add_argument('--skip-jobs', action='store_true', help='skip the jobs-mode and fleet figures')
+    parser.add_argument('--skip-jobs', action='store_true', help='skip the jobs-mode figures (J40, N10)')
     parser.add_argument('--skip-role-cost', action='store_true',
                         help='skip the role\'s CPU against one module task, and its task counts')
-    parser.add_argument('--role-cost-only', action='store_true',
-                        help='only the role\'s CPU against one module task (nox -s role_cost runs it on every core)')
+    parser.add_argument('--skip-fleet', action='store_true', help='skip the fleet figure (N50 against N1)')
+    parser.add_argument('--core-figures-only', action='store_true',
+                        help='only the role\'s cost and the fleet, the figures that nox -s core_figures (make bench) '
+                             'takes on every core')
     parser.add_argument('--role-cost-rounds', type=int, default=5, help='measured rounds of the role cost')
     parser.add_argument('--fleet-size', type=int, default=50,
                         help='emulated servers of the large fleet run, 4 jobs each, forks half of them '
@@ -960,9 +982,11 @@ def main():
     args = parser.parse_args()
     contenders = [name for name in args.contenders.split(',') if name in ORDER]
     work = tempfile.mkdtemp(prefix='vb365-bench-')
-    if args.role_cost_only:  # nox -s role_cost; make bench passes its BENCH_ARGS there too
+    if args.core_figures_only:  # nox -s core_figures; make bench passes its BENCH_ARGS there too
         if not args.skip_role_cost:
             role_cost_table(args.role_cost_rounds, work)
+        if not args.skip_fleet:
+            fleet_table(args.jobs_rounds, work, args.fleet_size, args.fleet_rounds)
         return 0
     print('vb365.backup benchmark: %d items, %d rounds, Python %s, %s' % (
         args.items, args.rounds, sys.version.split()[0],
@@ -996,22 +1020,19 @@ def main():
         role_cost_table(args.role_cost_rounds, work)
     if not args.skip_jobs:
         print('\nrole in jobs mode (%d rounds each) ...' % args.jobs_rounds, flush=True)
-        jobs = jobs_figures(args.jobs_rounds, work, args.fleet_size, args.fleet_rounds)
+        jobs = jobs_figures(args.jobs_rounds, work)
         print('\n| run | median s | module peak RSS MB | controller peak RSS MB |')
         print('|---|---:|---:|---:|')
         for name, label in (('J1', 'J1: one server, 1 job'), ('J40', 'J40: one server, %d jobs' % jobs['J40']['jobs']),
-                            ('N1', 'N1: one server, 4 jobs'), ('N10', 'N10: 10 servers x 4 jobs, forks 10'),
-                            ('NL', 'N%d: %d servers x 4 jobs, forks %d' % (
-                                args.fleet_size, args.fleet_size, max(1, args.fleet_size // 2)))):
+                            ('N1', 'N1: one server, 4 jobs'), ('N10', 'N10: 10 servers x 4 jobs, forks 10')):
             row = jobs[name]
             print('| %s | %.2f | %.0f | %.0f |' % (label, row['median'], row['rss_mb'], row['controller_rss_mb']))
         ratio = jobs['J40']['median'] / jobs['J1']['median']
         print('| goal: J40 <= 2 x J1 | J40 / J1 = %.2f | %s | |' % (ratio, verdict(ratio <= 2)))
         ratio = jobs['N10']['median'] / (10 * jobs['N1']['median'])
         print('| goal: N10 <= 0.6 x 10 x N1 | N10 / (10 x N1) = %.2f | %s | |' % (ratio, verdict(ratio <= 0.6)))
-        print('| N%d / N1: wall time | %.2f | controller peak RSS | %.2f |' % (
-            args.fleet_size, jobs['NL']['median'] / jobs['N1']['median'],
-            jobs['NL']['controller_rss_mb'] / jobs['N1']['controller_rss_mb']))
+    if not args.skip_fleet:
+        fleet_table(args.jobs_rounds, work, args.fleet_size, args.fleet_rounds)
     if not args.skip_retry:
         retry_table(args.retry_rounds, work)
     if not args.skip_retry_latency:
