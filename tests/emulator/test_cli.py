@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -90,3 +91,24 @@ def test_a_command_that_ignores_sigterm_is_killed_when_the_emulator_stops(tmp_pa
     except ProcessLookupError:
         return
     raise AssertionError('the command %d outlived the emulator' % child)
+
+
+def test_the_command_in_docs_emulator_md_serves_a_report_run_as_written(tmp_path):
+    """docs/emulator.md's line that serves while ansible-playbook runs, from the tests folder, in a fresh HOME."""
+    with open(os.path.join(os.path.dirname(PACKAGE_PARENT), 'docs', 'emulator.md')) as handle:
+        block = handle.read().split('```sh', 1)[1].split('```', 1)[0]
+    lines = [line for line in block.splitlines() if ' -- ansible-playbook ' in line]
+    assert len(lines) == 1, 'docs/emulator.md lost its command that serves while a playbook runs'
+    assert '--state-dir /tmp/vb365 ' in lines[0]
+    command = lines[0].replace('--state-dir /tmp/vb365 ', '--state-dir %s ' % shlex.quote(str(tmp_path / 'state')))
+    home = tmp_path / 'home'
+    home.mkdir()
+    env = dict(clean_env(), HOME=str(home), ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='0',
+               ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
+    result = subprocess.run(['bash', '-c', command], cwd=PACKAGE_PARENT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
+    assert result.returncode == 0, '%s\n%s' % (command, result.stdout[-4000:])
+    reports = list((home / 'vb365-reports').glob('vb365-localhost-session-*.md'))
+    assert len(reports) == 1, result.stdout[-4000:]
+    with open(str(reports[0])) as handle:
+        assert handle.readline().startswith('# VB365 backup report: Fabrikam - All users - ')
