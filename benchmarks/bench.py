@@ -22,13 +22,13 @@ about time. Contenders, all over HTTPS with ca_path and pages of 10,000:
 Then the role's own cost (--skip-role-cost): C1, a playbook with the one module task on a session of 50
 operations, against CS, the role alone on that session, and CJ, the role alone in jobs mode on a server with
 4 jobs: the CPU of ansible-playbook with its workers and modules, and the tasks each runs (PLAY RECAP).
-And the fleet (--skip-fleet): N50, 50 emulated servers with 4 jobs each, forks 25 (--fleet-size), against
-N1, one of them, with the ratios of wall time and controller peak RSS. make bench takes these two on every
-claimed core first (the nox session core_figures runs bench.py --core-figures-only).
 
-Then the role in jobs mode: J40, every job of one server with 40 jobs, against J1, the same role on one
-job; N10, a fleet of 10 emulated servers with 4 jobs each (forks 10), against N1, one such server.
-Every run prints the peak RSS of the controller (ansible-playbook, polled) and of the largest module.
+Then the role in jobs mode (--skip-jobs): J40, every job of one server with 40 jobs, against J1, the same
+role on one job; N10, a fleet of 10 emulated servers with 4 jobs each (forks 10), against N1, one such server.
+And the fleet (--skip-fleet): N50, 50 emulated servers with 4 jobs each, forks 25 (--fleet-size), against
+N1, one of them, with the ratios of wall time and controller peak RSS. Every run prints the peak RSS of the
+controller (ansible-playbook, polled) and of the largest module. make bench takes the role's cost and the
+fleet on every claimed core first (the nox session core_figures runs bench.py --core-figures-only).
 
 Then the retry playbook, vb365.backup.retry_failed, on VB365 8 (--skip-retry): R40, every job of one server
 with 40 enabled jobs whose newest session failed, against R1, the same on one job (retried sessions run 3 s),
@@ -299,21 +299,24 @@ def jobs_figures(rounds, work):
 def fleet_table(rounds, work, fleet_size, fleet_rounds):
     """N1, one server with 4 jobs, against the fleet: fleet_size such servers, forks half of them."""
     forks = max(1, fleet_size // 2)
+    core = core_version()
     print('\nthe fleet, ansible-core %s: N1 (%d rounds) against N%d, %d servers x 4 jobs, forks %d (%d rounds) ...'
-          % (core_version(), rounds, fleet_size, fleet_size, forks, fleet_rounds), flush=True)
+          % (core, rounds, fleet_size, fleet_size, forks, fleet_rounds), flush=True)
     with vb365_emulator.Fleet(os.path.join(work, 'large-fleet'), [['--no-rate-limit']] * fleet_size,
                               stdout=subprocess.DEVNULL) as fleet:
         four = [job['name'] for job in fleet.infos[0]['jobs'] if job['enabled']][:4]
-        one = role_runs('N1', fleet.infos[:1], four, 4, rounds, work, forks=forks)
+        # Names of their own: a whole bench.py run has already written the files of jobs_figures' N1.
+        one = role_runs('fleet-N1', fleet.infos[:1], four, 4, rounds, work, forks=forks)
         # No warm-up: N1 warmed the caches, and each fleet run takes minutes on 2 cores.
-        many = role_runs('N%d' % fleet_size, fleet.infos, four, 4, fleet_rounds, work, forks=forks, warm_up=False)
+        many = role_runs('fleet-N%d' % fleet_size, fleet.infos, four, 4, fleet_rounds, work, forks=forks, warm_up=False)
     print('\n| run | median s | module peak RSS MB | controller peak RSS MB |')
     print('|---|---:|---:|---:|')
     for label, row in (('N1: one server, 4 jobs', one),
                        ('N%d: %d servers x 4 jobs, forks %d' % (fleet_size, fleet_size, forks), many)):
-        print('| %s | %.2f | %.0f | %.0f |' % (label, row['median'], row['rss_mb'], row['controller_rss_mb']))
+        # One decimal, so that the ratio below can be checked against the figures printed.
+        print('| %s | %.2f | %.1f | %.1f |' % (label, row['median'], row['rss_mb'], row['controller_rss_mb']))
     print('| N%d / N1, ansible-core %s | wall time %.2f | | controller peak RSS %.2f |' % (
-        fleet_size, core_version(), many['median'] / one['median'], many['controller_rss_mb'] / one['controller_rss_mb']))
+        fleet_size, core, many['median'] / one['median'], many['controller_rss_mb'] / one['controller_rss_mb']))
 
 
 def children_cpu_seconds():
@@ -368,7 +371,7 @@ def role_cost_figures(rounds, work):
 
 def core_version():
     """The version of the ansible-core that runs the playbooks, such as 2.21.5."""
-    return subprocess.run(['ansible', '--version'], stdout=subprocess.PIPE, universal_newlines=True,
+    return subprocess.run(['ansible', '--version'], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True,
                           check=False).stdout.split('[core ', 1)[-1].split(']', 1)[0]
 
 
@@ -943,7 +946,7 @@ def main():
     parser.add_argument('--rounds', type=int, default=5, help='measured rounds after the warm-up (default %(default)s)')
     parser.add_argument('--contenders', default=','.join(ORDER), help='subset of %s' % ','.join(ORDER))
     parser.add_argument('--skip-million', action='store_true', help='skip the 1,000,000-item memory check')
-    parser.add_argument('--skip-jobs', action='store_true', help='skip the jobs-mode figures (J40, N10)')
+    parser.add_argument('--skip-jobs', action='store_true', help='skip the jobs-mode figures (J40, N10; the fleet is --skip-fleet)')
     parser.add_argument('--skip-role-cost', action='store_true',
                         help='skip the role\'s CPU against one module task, and its task counts')
     parser.add_argument('--skip-fleet', action='store_true', help='skip the fleet figure (N50 against N1)')
@@ -983,6 +986,8 @@ def main():
     contenders = [name for name in args.contenders.split(',') if name in ORDER]
     work = tempfile.mkdtemp(prefix='vb365-bench-')
     if args.core_figures_only:  # nox -s core_figures; make bench passes its BENCH_ARGS there too
+        if args.skip_role_cost and args.skip_fleet:
+            print('nothing to measure: --core-figures-only with --skip-role-cost and --skip-fleet', flush=True)
         if not args.skip_role_cost:
             role_cost_table(args.role_cost_rounds, work)
         if not args.skip_fleet:

@@ -103,7 +103,9 @@ def test_the_command_in_docs_emulator_md_serves_a_report_run_as_written(tmp_path
     command = lines[0].replace('--state-dir /tmp/vb365 ', '--state-dir %s ' % shlex.quote(str(tmp_path / 'state')))
     home = tmp_path / 'home'
     home.mkdir()
-    env = dict(clean_env(), HOME=str(home), ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='0',
+    # The line says python and ansible-playbook: those of this test's environment, activated or not.
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get('PATH', '')])
+    env = dict(clean_env(), HOME=str(home), PATH=path, ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='0',
                ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
     result = subprocess.run(['bash', '-c', command], cwd=PACKAGE_PARENT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, vb365.backup contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit fixtures: the wire (exact HTTP calls, in order), instant sleeps and a clean VB365_* environment."""
+"""Unit fixtures: the wire (exact HTTP calls, in order), instant sleeps, a clock for job_actions and a clean VB365_*
+environment."""
 
 from __future__ import annotations
 
