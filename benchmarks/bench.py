@@ -50,6 +50,7 @@ and the module's peak RSS. --skip-protection skips it; --contenders '' skips the
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import json
 import os
@@ -279,18 +280,32 @@ def role_runs(name, infos, jobs, expected_jobs, rounds, work, forks=5, warm_up=T
             'rss_mb': max(run[2] or 0 for run in runs)}
 
 
+def enabled_jobs(info):
+    """The names of the enabled jobs of one emulated server, in the emulator's order."""
+    return [job['name'] for job in info['jobs'] if job['enabled']]
+
+
+def print_role_runs(rows):
+    """One table of role_runs figures, rows of (label, figures); MB to one decimal, so that a ratio printed under
+    it can be checked against them."""
+    print('\n| run | median s | module peak RSS MB | controller peak RSS MB |')
+    print('|---|---:|---:|---:|')
+    for label, row in rows:
+        print('| %s | %.2f | %.1f | %.1f |' % (label, row['median'], row['rss_mb'], row['controller_rss_mb']))
+
+
 def jobs_figures(rounds, work):
     """J40 and J1 on one server with 40 jobs; N10 and N1 on ten servers with 4 jobs each."""
     figures = {}
     with vb365_emulator.Fleet(os.path.join(work, 'jobs40'), [['--no-rate-limit', '--jobs', '40']],
                               stdout=subprocess.DEVNULL) as one:
-        enabled = [job['name'] for job in one.infos[0]['jobs'] if job['enabled']]
+        enabled = enabled_jobs(one.infos[0])
         figures['J40'] = role_runs('J40', one.infos, [], len(enabled), rounds, work)
         figures['J40']['jobs'] = len(enabled)
         figures['J1'] = role_runs('J1', one.infos, enabled[:1], 1, rounds, work)
     with vb365_emulator.Fleet(os.path.join(work, 'fleet'), [['--no-rate-limit']] * 10,
                               stdout=subprocess.DEVNULL) as fleet:
-        four = [job['name'] for job in fleet.infos[0]['jobs'] if job['enabled']][:4]
+        four = enabled_jobs(fleet.infos[0])[:4]
         figures['N1'] = role_runs('N1', fleet.infos[:1], four, 4, rounds, work, forks=10)
         figures['N10'] = role_runs('N10', fleet.infos, four, 4, rounds, work, forks=10)
     return figures
@@ -304,17 +319,13 @@ def fleet_table(rounds, work, fleet_size, fleet_rounds):
           % (core, rounds, fleet_size, fleet_size, forks, fleet_rounds), flush=True)
     with vb365_emulator.Fleet(os.path.join(work, 'large-fleet'), [['--no-rate-limit']] * fleet_size,
                               stdout=subprocess.DEVNULL) as fleet:
-        four = [job['name'] for job in fleet.infos[0]['jobs'] if job['enabled']][:4]
+        four = enabled_jobs(fleet.infos[0])[:4]
         # Names of their own: a whole bench.py run has already written the files of jobs_figures' N1.
         one = role_runs('fleet-N1', fleet.infos[:1], four, 4, rounds, work, forks=forks)
         # No warm-up: N1 warmed the caches, and each fleet run takes minutes on 2 cores.
         many = role_runs('fleet-N%d' % fleet_size, fleet.infos, four, 4, fleet_rounds, work, forks=forks, warm_up=False)
-    print('\n| run | median s | module peak RSS MB | controller peak RSS MB |')
-    print('|---|---:|---:|---:|')
-    for label, row in (('N1: one server, 4 jobs', one),
-                       ('N%d: %d servers x 4 jobs, forks %d' % (fleet_size, fleet_size, forks), many)):
-        # One decimal, so that the ratio below can be checked against the figures printed.
-        print('| %s | %.2f | %.1f | %.1f |' % (label, row['median'], row['rss_mb'], row['controller_rss_mb']))
+    print_role_runs([('N1: one server, 4 jobs', one),
+                     ('N%d: %d servers x 4 jobs, forks %d' % (fleet_size, fleet_size, forks), many)])
     print('| N%d / N1, ansible-core %s | wall time %.2f | | controller peak RSS %.2f |' % (
         fleet_size, core, many['median'] / one['median'], many['controller_rss_mb'] / one['controller_rss_mb']))
 
@@ -369,8 +380,9 @@ def role_cost_figures(rounds, work):
         vb365_emulator.stop(process)
 
 
+@functools.lru_cache(maxsize=None)
 def core_version():
-    """The version of the ansible-core that runs the playbooks, such as 2.21.5."""
+    """The version of the ansible-core that runs the playbooks, such as 2.21.5 (asked once: it is a process)."""
     return subprocess.run(['ansible', '--version'], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True,
                           check=False).stdout.split('[core ', 1)[-1].split(']', 1)[0]
 
@@ -1026,12 +1038,8 @@ def main():
     if not args.skip_jobs:
         print('\nrole in jobs mode (%d rounds each) ...' % args.jobs_rounds, flush=True)
         jobs = jobs_figures(args.jobs_rounds, work)
-        print('\n| run | median s | module peak RSS MB | controller peak RSS MB |')
-        print('|---|---:|---:|---:|')
-        for name, label in (('J1', 'J1: one server, 1 job'), ('J40', 'J40: one server, %d jobs' % jobs['J40']['jobs']),
-                            ('N1', 'N1: one server, 4 jobs'), ('N10', 'N10: 10 servers x 4 jobs, forks 10')):
-            row = jobs[name]
-            print('| %s | %.2f | %.0f | %.0f |' % (label, row['median'], row['rss_mb'], row['controller_rss_mb']))
+        print_role_runs([('J1: one server, 1 job', jobs['J1']), ('J40: one server, %d jobs' % jobs['J40']['jobs'], jobs['J40']),
+                         ('N1: one server, 4 jobs', jobs['N1']), ('N10: 10 servers x 4 jobs, forks 10', jobs['N10'])])
         ratio = jobs['J40']['median'] / jobs['J1']['median']
         print('| goal: J40 <= 2 x J1 | J40 / J1 = %.2f | %s | |' % (ratio, verdict(ratio <= 2)))
         ratio = jobs['N10']['median'] / (10 * jobs['N1']['median'])
